@@ -1,0 +1,237 @@
+package storage
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/api/fields"
+	"github.com/orrery-dev/orrery/api/labels"
+)
+
+// Interface is storage for one resource with Kubernetes' resourceVersion semantics. The
+// etcd Store implements it, and so does the watch cache that wraps a Store.
+//
+// Keys are relative to the resource: "<namespace>/<name>" or "<name>" (ObjectKey); a
+// prefix for List and Watch is "" (everything) or "<namespace>/". Objects returned are
+// the caller's to keep; objects passed in become the store's.
+//
+// All methods are safe for concurrent use.
+type Interface interface {
+	// Create stores obj at key if the key is free, sets obj's resourceVersion and returns
+	// it. obj must not carry a resourceVersion. A taken key is AlreadyExists.
+	Create(ctx context.Context, key string, obj api.Object) (api.Object, error)
+	// Get returns the object at key, NotFound if there is none.
+	Get(ctx context.Context, key string, opts GetOptions) (api.Object, error)
+	// GuaranteedUpdate reads the object at key, calls tryUpdate with it and writes what
+	// tryUpdate returns if the object did not change in between, retrying with the fresh
+	// object if it did. It returns the stored object.
+	GuaranteedUpdate(ctx context.Context, key string, opts UpdateOptions, tryUpdate UpdateFunc) (api.Object, error)
+	// Delete removes the object at key if the preconditions hold and returns its last state.
+	Delete(ctx context.Context, key string, opts DeleteOptions) (api.Object, error)
+	// List returns the objects under prefix that match the predicate, in key order.
+	List(ctx context.Context, prefix string, opts ListOptions) (*ListResult, error)
+	// Watch streams the changes under prefix after opts.ResourceVersion. It ends when
+	// ctx ends or Stop is called.
+	Watch(ctx context.Context, prefix string, opts WatchOptions) (Watcher, error)
+	// CurrentRevision returns storage's current revision.
+	CurrentRevision(ctx context.Context) (int64, error)
+}
+
+// UpdateFunc computes the new state of an object from its current state. current is a
+// fresh copy that the function may modify and return. An error aborts the update and is
+// returned as is. If the returned object carries a resourceVersion other than current's,
+// the update fails with Conflict: that is how a client's stale resourceVersion is caught.
+// The function may run several times, so it must have no other side effects.
+type UpdateFunc func(current api.Object) (api.Object, error)
+
+// Preconditions must hold for an update or delete to happen; nil fields are not checked.
+type Preconditions struct {
+	UID             *string
+	ResourceVersion *string
+}
+
+// GetOptions are the options of Get.
+type GetOptions struct {
+	// ResourceVersion "" or "0" reads the latest state; "N" reads state not older than N
+	// (TooLargeResourceVersion if storage is behind N).
+	ResourceVersion string
+}
+
+// UpdateOptions are the options of GuaranteedUpdate.
+type UpdateOptions struct {
+	Preconditions *Preconditions
+	// IgnoreNotFound calls tryUpdate with nil when the key does not exist, and creates
+	// the object (a create-on-update). Without it, a missing key is NotFound.
+	IgnoreNotFound bool
+}
+
+// DeleteOptions are the options of Delete.
+type DeleteOptions struct {
+	Preconditions *Preconditions
+	// Validate, if set, is called with the current object and may refuse the deletion.
+	Validate func(current api.Object) error
+}
+
+// ResourceVersionMatch says how List interprets ResourceVersion.
+type ResourceVersionMatch string
+
+// The values of ResourceVersionMatch, as Kubernetes' resourceVersionMatch parameter.
+const (
+	// MatchDefault: "" is the latest state; "0" any state (the latest, from etcd); "N"
+	// state not older than N.
+	MatchDefault ResourceVersionMatch = ""
+	// MatchNotOlderThan: state not older than ResourceVersion.
+	MatchNotOlderThan ResourceVersionMatch = "NotOlderThan"
+	// MatchExact: state exactly at ResourceVersion (Expired if it was compacted).
+	MatchExact ResourceVersionMatch = "Exact"
+)
+
+// ListOptions are the options of List.
+type ListOptions struct {
+	ResourceVersion      string
+	ResourceVersionMatch ResourceVersionMatch
+	Predicate            Predicate
+	// Limit caps the number of items returned; 0 means no limit. When the list is cut
+	// short, ListResult.Continue resumes it.
+	Limit int64
+	// Continue is a token from an earlier ListResult; the list resumes where that page
+	// ended, at that page's revision.
+	Continue string
+}
+
+// ListResult is one page of a list.
+type ListResult struct {
+	Items []api.Object
+	// ResourceVersion is the revision the list was read at.
+	ResourceVersion int64
+	// Continue resumes the list after this page; empty on the last page.
+	Continue string
+	// RemainingItemCount is the number of items after this page, when it is known
+	// (only for lists without a selector).
+	RemainingItemCount *int64
+}
+
+// WatchOptions are the options of Watch.
+type WatchOptions struct {
+	// ResourceVersion: events after this revision. 0 means: first an ADDED event for
+	// every object that exists now, then every change after that.
+	ResourceVersion int64
+	Predicate       Predicate
+	// ProgressNotify asks for Bookmark events that carry the revision storage has
+	// reached while nothing under the prefix changed.
+	ProgressNotify bool
+}
+
+// EventType is the type of a watch event, as it appears on the wire.
+type EventType string
+
+// The watch event types.
+const (
+	Added    EventType = "ADDED"
+	Modified EventType = "MODIFIED"
+	Deleted  EventType = "DELETED"
+	Bookmark EventType = "BOOKMARK"
+	Error    EventType = "ERROR"
+)
+
+// Event is one change seen by a watch.
+type Event struct {
+	Type EventType
+	// Object is the new state (ADDED, MODIFIED) or the last state (DELETED), with its
+	// resourceVersion set to the event's revision. Nil for BOOKMARK and ERROR.
+	Object api.Object
+	// PrevObject is the state before a MODIFIED event, when the watch decoded it (it
+	// does when it filters by a predicate).
+	PrevObject api.Object
+	// Revision is the revision of the change, or the revision reached for a BOOKMARK.
+	Revision int64
+	// Err is set for ERROR events (an *Error: Expired when the revision was compacted).
+	// The watch ends after it.
+	Err error
+}
+
+// Watcher is a running watch.
+type Watcher interface {
+	// ResultChan delivers the events; it is closed when the watch ends.
+	ResultChan() <-chan Event
+	// Stop ends the watch and waits until it has released its resources. Safe to call
+	// more than once and from any goroutine.
+	Stop()
+}
+
+// AttrFunc returns the labels and selectable fields of an object.
+type AttrFunc func(obj api.Object) (labels.Set, fields.Set)
+
+// Predicate selects objects by labels and fields. The zero Predicate matches everything.
+type Predicate struct {
+	Label labels.Selector
+	Field fields.Selector
+	// Attrs extracts labels and fields; nil means labels and metadata.name and
+	// metadata.namespace only.
+	Attrs AttrFunc
+}
+
+// Empty reports whether the predicate matches everything.
+func (p Predicate) Empty() bool {
+	return (p.Label == nil || p.Label.Empty()) && (p.Field == nil || p.Field.Empty())
+}
+
+// Matches reports whether obj is selected.
+func (p Predicate) Matches(obj api.Object) bool {
+	if p.Empty() {
+		return true
+	}
+	attrs := p.Attrs
+	if attrs == nil {
+		attrs = MetaAttrs
+	}
+	l, f := attrs(obj)
+	if p.Label != nil && !p.Label.Matches(l) {
+		return false
+	}
+	return p.Field == nil || p.Field.Matches(f)
+}
+
+// MetaAttrs returns an object's labels and its metadata.name and metadata.namespace fields.
+func MetaAttrs(obj api.Object) (labels.Set, fields.Set) {
+	m := obj.GetObjectMeta()
+	return labels.Set(m.Labels), fields.Set{"metadata.name": m.Name, "metadata.namespace": m.Namespace}
+}
+
+// ObjectKey is the storage key of an object: "<namespace>/<name>", or "<name>" for a
+// cluster-scoped object.
+func ObjectKey(namespace, name string) string {
+	if namespace == "" {
+		return name
+	}
+	return namespace + "/" + name
+}
+
+// NamespacePrefix is the List and Watch prefix of one namespace ("" for all).
+func NamespacePrefix(namespace string) string {
+	if namespace == "" {
+		return ""
+	}
+	return namespace + "/"
+}
+
+// ParseResourceVersion parses a resourceVersion; "" is 0.
+func ParseResourceVersion(rv string) (int64, error) {
+	if rv == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(rv, 10, 64)
+	if err != nil || n < 0 {
+		return 0, errBadRequest("invalid resource version %q", rv)
+	}
+	return n, nil
+}
+
+// FormatResourceVersion formats a revision as a resourceVersion; 0 is "".
+func FormatResourceVersion(rev int64) string {
+	if rev == 0 {
+		return ""
+	}
+	return strconv.FormatInt(rev, 10)
+}

@@ -1,0 +1,226 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.uber.org/zap"
+
+	"github.com/orrery-dev/orrery/api"
+)
+
+// watchChanSize is the buffer between the etcd watch and the consumer.
+const watchChanSize = 100
+
+// etcdWatcher is a Watcher over one etcd watch. Its goroutine is started by Watch and
+// owned by the watcher: Stop cancels it and waits for it.
+type etcdWatcher struct {
+	s      *Store
+	prefix string
+	opts   WatchOptions
+	pred   Predicate
+	filter bool
+
+	cancel context.CancelFunc
+	result chan Event
+	done   chan struct{}
+}
+
+var _ Watcher = (*etcdWatcher)(nil)
+
+// Watch implements Interface.
+func (s *Store) Watch(ctx context.Context, prefix string, opts WatchOptions) (Watcher, error) {
+	if opts.ResourceVersion < 0 {
+		return nil, errBadRequest("invalid resource version %d", opts.ResourceVersion)
+	}
+	pred := opts.Predicate
+	if pred.Attrs == nil {
+		pred.Attrs = s.attrs
+	}
+	// Ask etcd to fail the watch rather than hang when the cluster loses its leader.
+	ctx, cancel := context.WithCancel(clientv3.WithRequireLeader(ctx))
+	w := &etcdWatcher{
+		s:      s,
+		prefix: prefix,
+		opts:   opts,
+		pred:   pred,
+		filter: !pred.Empty(),
+		cancel: cancel,
+		result: make(chan Event, watchChanSize),
+		done:   make(chan struct{}),
+	}
+	go w.run(ctx)
+	return w, nil
+}
+
+func (w *etcdWatcher) ResultChan() <-chan Event { return w.result }
+
+func (w *etcdWatcher) Stop() {
+	w.cancel()
+	<-w.done
+}
+
+// send delivers ev unless the watch is stopping.
+func (w *etcdWatcher) send(ctx context.Context, ev Event) bool {
+	select {
+	case w.result <- ev:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (w *etcdWatcher) sendError(ctx context.Context, err error) {
+	w.send(ctx, Event{Type: Error, Err: err})
+}
+
+func (w *etcdWatcher) run(ctx context.Context) {
+	defer close(w.done)
+	defer close(w.result)
+	defer w.cancel()
+
+	s := w.s
+	keyPrefix := s.etcdKey(w.prefix)
+	fromRev := w.opts.ResourceVersion + 1
+	if w.opts.ResourceVersion == 0 {
+		// The current state first, as ADDED events, then the changes after it.
+		resp, err := s.client.Get(ctx, keyPrefix, clientv3.WithPrefix())
+		if err != nil {
+			if ctx.Err() == nil {
+				w.sendError(ctx, err)
+			}
+			return
+		}
+		for _, kv := range resp.Kvs {
+			obj, err := s.decode(s.key(kv), kv.Value, kv.ModRevision)
+			if err != nil {
+				w.sendError(ctx, err)
+				return
+			}
+			if w.filter && !w.pred.Matches(obj) {
+				continue
+			}
+			if !w.send(ctx, Event{Type: Added, Object: obj, Revision: kv.ModRevision}) {
+				return
+			}
+		}
+		fromRev = resp.Header.Revision + 1
+	}
+
+	opts := []clientv3.OpOption{clientv3.WithPrefix(), clientv3.WithRev(fromRev), clientv3.WithPrevKV()}
+	if w.opts.ProgressNotify {
+		opts = append(opts, clientv3.WithProgressNotify())
+	}
+	wch := s.client.Watch(ctx, keyPrefix, opts...)
+	for {
+		var resp clientv3.WatchResponse
+		var ok bool
+		select {
+		case <-ctx.Done():
+			return
+		case resp, ok = <-wch:
+		}
+		if !ok {
+			if ctx.Err() == nil {
+				w.sendError(ctx, errors.New("etcd watch channel closed"))
+			}
+			return
+		}
+		if resp.CompactRevision != 0 {
+			w.sendError(ctx, errExpired(fromRev-1, resp.CompactRevision))
+			return
+		}
+		if err := resp.Err(); err != nil {
+			if ctx.Err() == nil {
+				s.logger.Warn("etcd watch failed", zap.String("prefix", keyPrefix), zap.Error(err))
+				w.sendError(ctx, err)
+			}
+			return
+		}
+		if resp.IsProgressNotify() {
+			if w.opts.ProgressNotify && !w.send(ctx, Event{Type: Bookmark, Revision: resp.Header.Revision}) {
+				return
+			}
+			continue
+		}
+		for _, ev := range resp.Events {
+			out, keep, err := w.convert(ev)
+			if err != nil {
+				w.sendError(ctx, err)
+				return
+			}
+			if keep && !w.send(ctx, out) {
+				return
+			}
+		}
+	}
+}
+
+// convert turns an etcd event into a storage event, applying the predicate: an object
+// that stops matching becomes DELETED, one that starts matching ADDED.
+func (w *etcdWatcher) convert(ev *clientv3.Event) (Event, bool, error) {
+	s := w.s
+	key := s.key(ev.Kv)
+	rev := ev.Kv.ModRevision
+	var prev api.Object
+	if ev.PrevKv != nil && (w.filter || ev.Type == clientv3.EventTypeDelete) {
+		var err error
+		if prev, err = s.decode(key, ev.PrevKv.Value, ev.PrevKv.ModRevision); err != nil {
+			return Event{}, false, err
+		}
+	}
+	if ev.Type == clientv3.EventTypeDelete {
+		if prev == nil {
+			// The previous value is gone (compacted): all that is left is the key.
+			prev = s.newFunc()
+			m := prev.GetObjectMeta()
+			m.Namespace, m.Name = splitKey(key)
+		}
+		if w.filter && !w.pred.Matches(prev) {
+			return Event{}, false, nil
+		}
+		return deleted(prev, rev), true, nil
+	}
+	cur, err := s.decode(key, ev.Kv.Value, rev)
+	if err != nil {
+		return Event{}, false, err
+	}
+	if ev.IsCreate() {
+		if w.filter && !w.pred.Matches(cur) {
+			return Event{}, false, nil
+		}
+		return Event{Type: Added, Object: cur, Revision: rev}, true, nil
+	}
+	if !w.filter {
+		return Event{Type: Modified, Object: cur, Revision: rev}, true, nil
+	}
+	curMatch := w.pred.Matches(cur)
+	prevMatch := prev != nil && w.pred.Matches(prev)
+	switch {
+	case curMatch && prevMatch:
+		return Event{Type: Modified, Object: cur, PrevObject: prev, Revision: rev}, true, nil
+	case curMatch:
+		return Event{Type: Added, Object: cur, Revision: rev}, true, nil
+	case prevMatch:
+		return deleted(prev, rev), true, nil
+	}
+	return Event{}, false, nil
+}
+
+// deleted is the DELETED event for the last state last, at revision rev: as in
+// Kubernetes, the object carries the revision of the deletion.
+func deleted(last api.Object, rev int64) Event {
+	last.GetObjectMeta().ResourceVersion = FormatResourceVersion(rev)
+	return Event{Type: Deleted, Object: last, Revision: rev}
+}
+
+// splitKey splits "<namespace>/<name>" or "<name>".
+func splitKey(key string) (namespace, name string) {
+	if i := strings.LastIndexByte(key, '/'); i >= 0 {
+		return key[:i], key[i+1:]
+	}
+	return "", key
+}
+

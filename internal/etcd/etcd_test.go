@@ -1,0 +1,49 @@
+package etcd
+
+import (
+	"context"
+	"testing"
+
+	"go.uber.org/goleak"
+	"go.uber.org/zap/zaptest"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+func TestStartTwoServersSideBySide(t *testing.T) {
+	ctx := t.Context()
+	var servers []*Server
+	for range 2 {
+		s, err := Start(ctx, Config{DataDir: t.TempDir(), Logger: zaptest.NewLogger(t), UnsafeNoFsync: true})
+		if err != nil {
+			t.Fatalf("Start: %v", err)
+		}
+		t.Cleanup(s.Close)
+		servers = append(servers, s)
+	}
+	if got0, got1 := servers[0].Endpoints()[0], servers[1].Endpoints()[0]; got0 == got1 {
+		t.Fatalf("two servers share endpoint %s", got0)
+	}
+	for _, s := range servers {
+		c, err := NewClient(ctx, ClientConfig{Endpoints: s.Endpoints()})
+		if err != nil {
+			t.Fatalf("NewClient: %v", err)
+		}
+		if _, err := c.Put(ctx, "/k", "v"); err != nil {
+			t.Fatalf("Put: %v", err)
+		}
+		resp, err := c.Get(ctx, "/k")
+		if err != nil || len(resp.Kvs) != 1 || string(resp.Kvs[0].Value) != "v" {
+			t.Fatalf("Get = %v, %v; want one value v", resp, err)
+		}
+		c.Close()
+	}
+}
+
+func TestStartNeedsDataDir(t *testing.T) {
+	if _, err := Start(context.Background(), Config{}); err == nil {
+		t.Fatal("Start without DataDir: got nil error")
+	}
+}

@@ -1,0 +1,69 @@
+// Package testutil holds helpers shared by Orrery's tests: an etcd to test against and
+// goleak options. It is imported only from tests.
+package testutil
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"strings"
+	"testing"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.uber.org/zap/zaptest"
+
+	"github.com/orrery-dev/orrery/internal/etcd"
+)
+
+// EtcdEndpointsEnv names the environment variable that, when set to a comma-separated
+// list of etcd client URLs, makes tests run against that external etcd instead of an
+// embedded one.
+const EtcdEndpointsEnv = "ORRERY_TEST_ETCD_ENDPOINTS"
+
+// Etcd is an etcd for one test: a client and a key prefix of the test's own.
+type Etcd struct {
+	Client *clientv3.Client
+	// Prefix is unique to the test ("/registry-<random>"), so tests can share an
+	// external etcd.
+	Prefix string
+	// Server is the embedded server, nil when the test uses an external etcd.
+	Server *etcd.Server
+	// External reports whether the etcd is shared with others (compaction affects them).
+	External bool
+}
+
+// StartEtcd gives the test an etcd: the external one named by EtcdEndpointsEnv, or a new
+// embedded server on loopback with free ports. Everything is closed when the test ends.
+func StartEtcd(t testing.TB) *Etcd {
+	t.Helper()
+	ctx := context.Background()
+	e := &Etcd{Prefix: "/registry-" + randomSuffix(t)}
+	endpoints := os.Getenv(EtcdEndpointsEnv)
+	if endpoints != "" {
+		e.External = true
+	} else {
+		s, err := etcd.Start(ctx, etcd.Config{DataDir: t.TempDir(), Logger: zaptest.NewLogger(t), UnsafeNoFsync: true})
+		if err != nil {
+			t.Fatalf("start embedded etcd: %v", err)
+		}
+		t.Cleanup(s.Close)
+		e.Server = s
+		endpoints = strings.Join(s.Endpoints(), ",")
+	}
+	c, err := etcd.NewClient(ctx, etcd.ClientConfig{Endpoints: strings.Split(endpoints, ",")})
+	if err != nil {
+		t.Fatalf("connect to etcd: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
+	e.Client = c
+	return e
+}
+
+func randomSuffix(t testing.TB) string {
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		t.Fatalf("random: %v", err)
+	}
+	return hex.EncodeToString(b[:])
+}
