@@ -1,0 +1,379 @@
+package api
+
+// Pod is a group of containers scheduled together onto one node (core/v1).
+type Pod struct {
+	TypeMeta   `json:",inline"`
+	ObjectMeta `json:"metadata,omitempty"`
+	Spec       PodSpec   `json:"spec,omitempty"`
+	Status     PodStatus `json:"status,omitempty"`
+}
+
+// PodList is a list of Pods.
+type PodList struct {
+	TypeMeta `json:",inline"`
+	ListMeta `json:"metadata,omitempty"`
+	Items    []Pod `json:"items"`
+}
+
+// PodTemplateSpec is the pod a controller stamps out: metadata and spec.
+type PodTemplateSpec struct {
+	ObjectMeta `json:"metadata,omitempty"`
+	Spec       PodSpec `json:"spec,omitempty"`
+}
+
+// RestartPolicy says when the kubelet restarts a pod's containers.
+type RestartPolicy string
+
+// The restart policies.
+const (
+	RestartPolicyAlways    RestartPolicy = "Always"
+	RestartPolicyOnFailure RestartPolicy = "OnFailure"
+	RestartPolicyNever     RestartPolicy = "Never"
+)
+
+// DNSPolicy says how a pod's DNS is configured.
+type DNSPolicy string
+
+// The DNS policies.
+const (
+	DNSClusterFirstWithHostNet DNSPolicy = "ClusterFirstWithHostNet"
+	DNSClusterFirst            DNSPolicy = "ClusterFirst"
+	DNSDefault                 DNSPolicy = "Default"
+	DNSNone                    DNSPolicy = "None"
+)
+
+// DefaultSchedulerName is the scheduler a pod gets when it names none.
+const DefaultSchedulerName = "default-scheduler"
+
+// PodSpec is the desired state of a pod.
+type PodSpec struct {
+	InitContainers []Container `json:"initContainers,omitempty"`
+	Containers     []Container `json:"containers"`
+	// RestartPolicy defaults to Always.
+	RestartPolicy RestartPolicy `json:"restartPolicy,omitempty"`
+	// TerminationGracePeriodSeconds defaults to 30.
+	TerminationGracePeriodSeconds *int64 `json:"terminationGracePeriodSeconds,omitempty"`
+	ActiveDeadlineSeconds         *int64 `json:"activeDeadlineSeconds,omitempty"`
+	// DNSPolicy defaults to ClusterFirst.
+	DNSPolicy    DNSPolicy         `json:"dnsPolicy,omitempty"`
+	NodeSelector map[string]string `json:"nodeSelector,omitempty"`
+	// ServiceAccountName names the pod's service account.
+	ServiceAccountName string `json:"serviceAccountName,omitempty"`
+	// DeprecatedServiceAccount is the old name of ServiceAccountName.
+	DeprecatedServiceAccount string `json:"serviceAccount,omitempty"`
+	// NodeName is the node the pod is bound to; set once, through pods/binding.
+	NodeName    string `json:"nodeName,omitempty"`
+	HostNetwork bool   `json:"hostNetwork,omitempty"`
+	Hostname    string `json:"hostname,omitempty"`
+	Subdomain   string `json:"subdomain,omitempty"`
+	// Affinity holds node affinity (pod affinity is not modelled).
+	Affinity *Affinity `json:"affinity,omitempty"`
+	// SchedulerName defaults to DefaultSchedulerName.
+	SchedulerName string       `json:"schedulerName,omitempty"`
+	Tolerations   []Toleration `json:"tolerations,omitempty"`
+	// PriorityClassName and Priority order pods for scheduling and preemption.
+	PriorityClassName string `json:"priorityClassName,omitempty"`
+	Priority          *int32 `json:"priority,omitempty"`
+}
+
+// PullPolicy says when the kubelet pulls a container image.
+type PullPolicy string
+
+// The pull policies.
+const (
+	PullAlways       PullPolicy = "Always"
+	PullNever        PullPolicy = "Never"
+	PullIfNotPresent PullPolicy = "IfNotPresent"
+)
+
+// TerminationMessagePolicy says where a container's termination message comes from.
+type TerminationMessagePolicy string
+
+// The termination message policies.
+const (
+	TerminationMessageReadFile              TerminationMessagePolicy = "File"
+	TerminationMessageFallbackToLogsOnError TerminationMessagePolicy = "FallbackToLogsOnError"
+)
+
+// DefaultTerminationMessagePath is where a container writes its termination message.
+const DefaultTerminationMessagePath = "/dev/termination-log"
+
+// Container is one container of a pod.
+type Container struct {
+	Name                     string                   `json:"name"`
+	Image                    string                   `json:"image,omitempty"`
+	Command                  []string                 `json:"command,omitempty"`
+	Args                     []string                 `json:"args,omitempty"`
+	WorkingDir               string                   `json:"workingDir,omitempty"`
+	Ports                    []ContainerPort          `json:"ports,omitempty"`
+	Env                      []EnvVar                 `json:"env,omitempty"`
+	Resources                ResourceRequirements     `json:"resources,omitempty"`
+	TerminationMessagePath   string                   `json:"terminationMessagePath,omitempty"`
+	TerminationMessagePolicy TerminationMessagePolicy `json:"terminationMessagePolicy,omitempty"`
+	ImagePullPolicy          PullPolicy               `json:"imagePullPolicy,omitempty"`
+}
+
+// Protocol is a network protocol.
+type Protocol string
+
+// The protocols.
+const (
+	ProtocolTCP  Protocol = "TCP"
+	ProtocolUDP  Protocol = "UDP"
+	ProtocolSCTP Protocol = "SCTP"
+)
+
+// ContainerPort is a port a container exposes.
+type ContainerPort struct {
+	Name          string `json:"name,omitempty"`
+	HostPort      int32  `json:"hostPort,omitempty"`
+	ContainerPort int32  `json:"containerPort"`
+	// Protocol defaults to TCP.
+	Protocol Protocol `json:"protocol,omitempty"`
+	HostIP   string   `json:"hostIP,omitempty"`
+}
+
+// EnvVar is an environment variable of a container.
+type EnvVar struct {
+	Name      string        `json:"name"`
+	Value     string        `json:"value,omitempty"`
+	ValueFrom *EnvVarSource `json:"valueFrom,omitempty"`
+}
+
+// EnvVarSource is where an environment variable's value comes from; exactly one field
+// is set.
+type EnvVarSource struct {
+	FieldRef        *ObjectFieldSelector `json:"fieldRef,omitempty"`
+	ConfigMapKeyRef *KeySelector         `json:"configMapKeyRef,omitempty"`
+	SecretKeyRef    *KeySelector         `json:"secretKeyRef,omitempty"`
+}
+
+// ObjectFieldSelector selects a field of the pod ("metadata.name", "status.podIP").
+type ObjectFieldSelector struct {
+	APIVersion string `json:"apiVersion,omitempty"`
+	FieldPath  string `json:"fieldPath"`
+}
+
+// KeySelector selects a key of a ConfigMap or Secret.
+type KeySelector struct {
+	Name     string `json:"name,omitempty"`
+	Key      string `json:"key"`
+	Optional *bool  `json:"optional,omitempty"`
+}
+
+// ResourceRequirements are a container's resource requests and limits.
+type ResourceRequirements struct {
+	Limits   ResourceList `json:"limits,omitempty"`
+	Requests ResourceList `json:"requests,omitempty"`
+}
+
+// Affinity groups scheduling constraints.
+type Affinity struct {
+	NodeAffinity *NodeAffinity `json:"nodeAffinity,omitempty"`
+}
+
+// NodeAffinity constrains the nodes a pod may run on.
+type NodeAffinity struct {
+	RequiredDuringSchedulingIgnoredDuringExecution  *NodeSelector             `json:"requiredDuringSchedulingIgnoredDuringExecution,omitempty"`
+	PreferredDuringSchedulingIgnoredDuringExecution []PreferredSchedulingTerm `json:"preferredDuringSchedulingIgnoredDuringExecution,omitempty"`
+}
+
+// NodeSelector matches a node when any of its terms matches.
+type NodeSelector struct {
+	NodeSelectorTerms []NodeSelectorTerm `json:"nodeSelectorTerms"`
+}
+
+// NodeSelectorTerm matches a node when all its requirements hold.
+type NodeSelectorTerm struct {
+	MatchExpressions []NodeSelectorRequirement `json:"matchExpressions,omitempty"`
+	MatchFields      []NodeSelectorRequirement `json:"matchFields,omitempty"`
+}
+
+// NodeSelectorOperator is the operator of a NodeSelectorRequirement.
+type NodeSelectorOperator string
+
+// The node selector operators.
+const (
+	NodeSelectorOpIn           NodeSelectorOperator = "In"
+	NodeSelectorOpNotIn        NodeSelectorOperator = "NotIn"
+	NodeSelectorOpExists       NodeSelectorOperator = "Exists"
+	NodeSelectorOpDoesNotExist NodeSelectorOperator = "DoesNotExist"
+	NodeSelectorOpGt           NodeSelectorOperator = "Gt"
+	NodeSelectorOpLt           NodeSelectorOperator = "Lt"
+)
+
+// NodeSelectorRequirement is one requirement on a node label or field.
+type NodeSelectorRequirement struct {
+	Key      string               `json:"key"`
+	Operator NodeSelectorOperator `json:"operator"`
+	Values   []string             `json:"values,omitempty"`
+}
+
+// PreferredSchedulingTerm is a weighted node preference.
+type PreferredSchedulingTerm struct {
+	Weight     int32            `json:"weight"`
+	Preference NodeSelectorTerm `json:"preference"`
+}
+
+// TolerationOperator is the operator of a Toleration.
+type TolerationOperator string
+
+// The toleration operators.
+const (
+	TolerationOpExists TolerationOperator = "Exists"
+	TolerationOpEqual  TolerationOperator = "Equal"
+)
+
+// Toleration lets a pod run on nodes with a matching taint.
+type Toleration struct {
+	Key string `json:"key,omitempty"`
+	// Operator defaults to Equal.
+	Operator TolerationOperator `json:"operator,omitempty"`
+	Value    string             `json:"value,omitempty"`
+	// Effect empty matches every effect.
+	Effect TaintEffect `json:"effect,omitempty"`
+	// TolerationSeconds bounds how long a NoExecute taint is tolerated.
+	TolerationSeconds *int64 `json:"tolerationSeconds,omitempty"`
+}
+
+// PodPhase is the coarse lifecycle state of a pod.
+type PodPhase string
+
+// The pod phases.
+const (
+	PodPending   PodPhase = "Pending"
+	PodRunning   PodPhase = "Running"
+	PodSucceeded PodPhase = "Succeeded"
+	PodFailed    PodPhase = "Failed"
+	PodUnknown   PodPhase = "Unknown"
+)
+
+// PodConditionType names a pod condition.
+type PodConditionType string
+
+// The pod condition types.
+const (
+	PodScheduled              PodConditionType = "PodScheduled"
+	PodInitialized            PodConditionType = "Initialized"
+	PodReadyToStartContainers PodConditionType = "PodReadyToStartContainers"
+	ContainersReady           PodConditionType = "ContainersReady"
+	PodReady                  PodConditionType = "Ready"
+	DisruptionTarget          PodConditionType = "DisruptionTarget"
+)
+
+// ConditionStatus is the status of a condition.
+type ConditionStatus string
+
+// The condition statuses.
+const (
+	ConditionTrue    ConditionStatus = "True"
+	ConditionFalse   ConditionStatus = "False"
+	ConditionUnknown ConditionStatus = "Unknown"
+)
+
+// PodQOSClass is a pod's quality-of-service class.
+type PodQOSClass string
+
+// The QoS classes.
+const (
+	PodQOSGuaranteed PodQOSClass = "Guaranteed"
+	PodQOSBurstable  PodQOSClass = "Burstable"
+	PodQOSBestEffort PodQOSClass = "BestEffort"
+)
+
+// PodStatus is the observed state of a pod.
+type PodStatus struct {
+	Phase                 PodPhase          `json:"phase,omitempty"`
+	Conditions            []PodCondition    `json:"conditions,omitempty"`
+	Message               string            `json:"message,omitempty"`
+	Reason                string            `json:"reason,omitempty"`
+	NominatedNodeName     string            `json:"nominatedNodeName,omitempty"`
+	HostIP                string            `json:"hostIP,omitempty"`
+	HostIPs               []HostIP          `json:"hostIPs,omitempty"`
+	PodIP                 string            `json:"podIP,omitempty"`
+	PodIPs                []PodIP           `json:"podIPs,omitempty"`
+	StartTime             *Time             `json:"startTime,omitempty"`
+	InitContainerStatuses []ContainerStatus `json:"initContainerStatuses,omitempty"`
+	ContainerStatuses     []ContainerStatus `json:"containerStatuses,omitempty"`
+	QOSClass              PodQOSClass       `json:"qosClass,omitempty"`
+}
+
+// PodCondition is one condition of a pod.
+type PodCondition struct {
+	Type               PodConditionType `json:"type"`
+	Status             ConditionStatus  `json:"status"`
+	LastProbeTime      Time             `json:"lastProbeTime,omitempty"`
+	LastTransitionTime Time             `json:"lastTransitionTime,omitempty"`
+	Reason             string           `json:"reason,omitempty"`
+	Message            string           `json:"message,omitempty"`
+}
+
+// HostIP is one IP address of a pod's node.
+type HostIP struct {
+	IP string `json:"ip"`
+}
+
+// PodIP is one IP address of a pod.
+type PodIP struct {
+	IP string `json:"ip"`
+}
+
+// ContainerStatus is the observed state of one container.
+type ContainerStatus struct {
+	Name                 string         `json:"name"`
+	State                ContainerState `json:"state,omitempty"`
+	LastTerminationState ContainerState `json:"lastState,omitempty"`
+	Ready                bool           `json:"ready"`
+	RestartCount         int32          `json:"restartCount"`
+	Image                string         `json:"image"`
+	ImageID              string         `json:"imageID"`
+	ContainerID          string         `json:"containerID,omitempty"`
+	Started              *bool          `json:"started,omitempty"`
+}
+
+// ContainerState is the state of a container; at most one field is set.
+type ContainerState struct {
+	Waiting    *ContainerStateWaiting    `json:"waiting,omitempty"`
+	Running    *ContainerStateRunning    `json:"running,omitempty"`
+	Terminated *ContainerStateTerminated `json:"terminated,omitempty"`
+}
+
+// ContainerStateWaiting is a container that has not started yet.
+type ContainerStateWaiting struct {
+	Reason  string `json:"reason,omitempty"`
+	Message string `json:"message,omitempty"`
+}
+
+// ContainerStateRunning is a running container.
+type ContainerStateRunning struct {
+	StartedAt Time `json:"startedAt,omitempty"`
+}
+
+// ContainerStateTerminated is a container that has exited.
+type ContainerStateTerminated struct {
+	ExitCode    int32  `json:"exitCode"`
+	Signal      int32  `json:"signal,omitempty"`
+	Reason      string `json:"reason,omitempty"`
+	Message     string `json:"message,omitempty"`
+	StartedAt   Time   `json:"startedAt,omitempty"`
+	FinishedAt  Time   `json:"finishedAt,omitempty"`
+	ContainerID string `json:"containerID,omitempty"`
+}
+
+// ObjectReference points at an object of any kind.
+type ObjectReference struct {
+	Kind            string `json:"kind,omitempty"`
+	Namespace       string `json:"namespace,omitempty"`
+	Name            string `json:"name,omitempty"`
+	UID             string `json:"uid,omitempty"`
+	APIVersion      string `json:"apiVersion,omitempty"`
+	ResourceVersion string `json:"resourceVersion,omitempty"`
+	FieldPath       string `json:"fieldPath,omitempty"`
+}
+
+// Binding binds a pod to a node: the body of POST pods/{name}/binding.
+type Binding struct {
+	TypeMeta   `json:",inline"`
+	ObjectMeta `json:"metadata,omitempty"`
+	Target     ObjectReference `json:"target"`
+}
