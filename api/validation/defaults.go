@@ -1,0 +1,141 @@
+package validation
+
+import (
+	"strings"
+
+	"github.com/orrery-dev/orrery/api"
+)
+
+// Default fills the fields of obj that Kubernetes defaults when an object is decoded,
+// leaving every field that is already set alone. Kinds without defaults are left
+// unchanged.
+//
+// Pods (and pod templates): restartPolicy Always, dnsPolicy ClusterFirst, schedulerName
+// default-scheduler, terminationGracePeriodSeconds 30, and per container: port
+// protocol TCP, imagePullPolicy (Always for a ":latest" or untagged image, else
+// IfNotPresent), terminationMessagePath /dev/termination-log, terminationMessagePolicy
+// File, requests copied from limits where unset, fieldRef apiVersion v1. Pods alone
+// also get priority 0 and phase Pending, which Kubernetes' admission and create
+// strategy set. ReplicaSets: replicas 1. Nodes: allocatable copied from capacity.
+// Namespaces: phase Active.
+func Default(obj api.Object) {
+	switch o := obj.(type) {
+	case *api.Pod:
+		DefaultPod(o)
+	case *api.ReplicaSet:
+		DefaultReplicaSet(o)
+	case *api.Node:
+		DefaultNode(o)
+	case *api.Namespace:
+		DefaultNamespace(o)
+	}
+}
+
+// DefaultPod fills a pod's defaults; see Default.
+func DefaultPod(pod *api.Pod) {
+	DefaultPodSpec(&pod.Spec)
+	if pod.Spec.Priority == nil {
+		pod.Spec.Priority = new(int32)
+	}
+	if pod.Status.Phase == "" {
+		pod.Status.Phase = api.PodPending
+	}
+}
+
+// DefaultPodSpec fills the defaults of a pod spec; see Default.
+func DefaultPodSpec(spec *api.PodSpec) {
+	if spec.RestartPolicy == "" {
+		spec.RestartPolicy = api.RestartPolicyAlways
+	}
+	if spec.DNSPolicy == "" {
+		spec.DNSPolicy = api.DNSClusterFirst
+	}
+	if spec.SchedulerName == "" {
+		spec.SchedulerName = api.DefaultSchedulerName
+	}
+	if spec.TerminationGracePeriodSeconds == nil {
+		s := int64(30)
+		spec.TerminationGracePeriodSeconds = &s
+	}
+	if spec.ServiceAccountName == "" && spec.DeprecatedServiceAccount != "" {
+		spec.ServiceAccountName = spec.DeprecatedServiceAccount
+	}
+	for i := range spec.InitContainers {
+		defaultContainer(&spec.InitContainers[i])
+	}
+	for i := range spec.Containers {
+		defaultContainer(&spec.Containers[i])
+	}
+}
+
+func defaultContainer(c *api.Container) {
+	for i := range c.Ports {
+		if c.Ports[i].Protocol == "" {
+			c.Ports[i].Protocol = api.ProtocolTCP
+		}
+	}
+	if c.ImagePullPolicy == "" {
+		if imageTag(c.Image) == "latest" || imageTag(c.Image) == "" && !strings.Contains(c.Image, "@") {
+			c.ImagePullPolicy = api.PullAlways
+		} else {
+			c.ImagePullPolicy = api.PullIfNotPresent
+		}
+	}
+	if c.TerminationMessagePath == "" {
+		c.TerminationMessagePath = api.DefaultTerminationMessagePath
+	}
+	if c.TerminationMessagePolicy == "" {
+		c.TerminationMessagePolicy = api.TerminationMessageReadFile
+	}
+	for name, limit := range c.Resources.Limits {
+		if _, ok := c.Resources.Requests[name]; !ok {
+			if c.Resources.Requests == nil {
+				c.Resources.Requests = api.ResourceList{}
+			}
+			c.Resources.Requests[name] = limit
+		}
+	}
+	for i := range c.Env {
+		if vf := c.Env[i].ValueFrom; vf != nil && vf.FieldRef != nil && vf.FieldRef.APIVersion == "" {
+			vf.FieldRef.APIVersion = "v1"
+		}
+	}
+}
+
+// imageTag returns the tag of an image reference ("nginx:1.25" → "1.25"), or "" if it
+// has none. A digest ("@sha256:...") is not a tag.
+func imageTag(image string) string {
+	if i := strings.Index(image, "@"); i >= 0 {
+		image = image[:i]
+	}
+	slash := strings.LastIndex(image, "/")
+	colon := strings.LastIndex(image, ":")
+	if colon > slash {
+		return image[colon+1:]
+	}
+	return ""
+}
+
+// DefaultReplicaSet fills a replica set's defaults, including its pod template's; see
+// Default.
+func DefaultReplicaSet(rs *api.ReplicaSet) {
+	if rs.Spec.Replicas == nil {
+		one := int32(1)
+		rs.Spec.Replicas = &one
+	}
+	DefaultPodSpec(&rs.Spec.Template.Spec)
+}
+
+// DefaultNode copies capacity to allocatable when allocatable is unset.
+func DefaultNode(node *api.Node) {
+	if node.Status.Allocatable == nil && node.Status.Capacity != nil {
+		node.Status.Allocatable = node.Status.Capacity.DeepCopy()
+	}
+}
+
+// DefaultNamespace sets the phase of a namespace to Active when unset.
+func DefaultNamespace(ns *api.Namespace) {
+	if ns.Status.Phase == "" {
+		ns.Status.Phase = api.NamespaceActive
+	}
+}
