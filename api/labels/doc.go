@@ -23,8 +23,8 @@
 //   - Selectors and Requirements are immutable once built and safe for concurrent use.
 //   - String is canonical: requirements are ordered by key (then operator and values),
 //     the values of a requirement are sorted and de-duplicated, so equal selectors
-//     print equally and Parse(s.String()) yields an equal selector for any selector
-//     Parse returned.
+//     print equally, and Parse(s.String()) yields an equal selector for every selector
+//     s but Nothing (which prints as "", like Everything).
 //   - Matches does not allocate; it is meant for the watch-cache hot path.
 //   - Parse never panics, whatever its input.
 package labels
