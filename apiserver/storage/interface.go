@@ -128,11 +128,11 @@ type EventType string
 
 // The watch event types.
 const (
-	Added    EventType = "ADDED"
-	Modified EventType = "MODIFIED"
-	Deleted  EventType = "DELETED"
-	Bookmark EventType = "BOOKMARK"
-	Error    EventType = "ERROR"
+	Added      EventType = "ADDED"
+	Modified   EventType = "MODIFIED"
+	Deleted    EventType = "DELETED"
+	Bookmark   EventType = "BOOKMARK"
+	ErrorEvent EventType = "ERROR"
 )
 
 // Event is one change seen by a watch.

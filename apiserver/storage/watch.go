@@ -73,7 +73,7 @@ func (w *etcdWatcher) send(ctx context.Context, ev Event) bool {
 }
 
 func (w *etcdWatcher) sendError(ctx context.Context, err error) {
-	w.send(ctx, Event{Type: Error, Err: err})
+	w.send(ctx, Event{Type: ErrorEvent, Err: err})
 }
 
 func (w *etcdWatcher) run(ctx context.Context) {

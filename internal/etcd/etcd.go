@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -56,6 +57,13 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	logger = logger.Named("etcd").WithOptions(zap.IncreaseLevel(zap.WarnLevel))
 
+	// etcd wants its data private to its user.
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create etcd data dir: %w", err)
+	}
+	if err := os.Chmod(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("etcd data dir: %w", err)
+	}
 	ec := embed.NewConfig()
 	ec.Name = "orrery"
 	ec.Dir = cfg.DataDir
@@ -70,6 +78,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	ec.LogLevel = "warn"
 	ec.WatchProgressNotifyInterval = cfg.ProgressNotifyInterval
 	ec.UnsafeNoFsync = cfg.UnsafeNoFsync
+	ec.WarningUnaryRequestDuration = embed.DefaultWarningUnaryRequestDuration
 	// No metrics listener, no pprof, no gRPC gateway: only the client API.
 	ec.EnableGRPCGateway = false
 

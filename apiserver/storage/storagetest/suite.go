@@ -292,7 +292,7 @@ type seen struct {
 
 func summarize(t *testing.T, ev storage.Event) seen {
 	t.Helper()
-	if ev.Type == storage.Error {
+	if ev.Type == storage.ErrorEvent {
 		t.Fatalf("unexpected ERROR event: %v", ev.Err)
 	}
 	w := ev.Object.(*Widget)
@@ -326,15 +326,16 @@ func collect(t *testing.T, w storage.Watcher, n int) []seen {
 	return out
 }
 
-// expectQuiet fails if w delivers a non-bookmark event before a marker write shows up.
-// The marker is a write to markerKey, made after everything the watch should see.
-func expectOnlyMarker(t *testing.T, h Harness, w storage.Watcher, marker *Widget) {
+// expectOnlyMarker creates marker and fails if w delivers any other event before the
+// marker's ADDED event, which it returns.
+func expectOnlyMarker(t *testing.T, h Harness, w storage.Watcher, marker *Widget) seen {
 	t.Helper()
 	mustCreate(t, h.Store, marker)
 	got := collect(t, w, 1)
 	if got[0].Key != storage.ObjectKey(marker.Namespace, marker.Name) {
 		t.Fatalf("unexpected event before the marker: %+v", got[0])
 	}
+	return got[0]
 }
 
 func testWatchFromEveryRevision(t *testing.T, h Harness) {
@@ -371,8 +372,10 @@ func testWatchFromEveryRevision(t *testing.T, h Harness) {
 		}
 		history = append(history, seen{Type: storage.Deleted, Key: "ns/w" + strconv.Itoa(i), Value: out.(*Widget).Spec.Value, RV: cur})
 	}
-	// From every revision in the script, the watch gives exactly the later events.
-	for from := start; from <= history[len(history)-1].RV; from++ {
+	// From every revision in the script, the watch gives exactly the later events. Each
+	// round ends with a marker write, which later rounds see too.
+	end := history[len(history)-1].RV
+	for from := start; from <= end; from++ {
 		var want []seen
 		for _, ev := range history {
 			if ev.RV > from {
@@ -387,7 +390,8 @@ func testWatchFromEveryRevision(t *testing.T, h Harness) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("watch from %d (-want +got):\n%s", from, diff)
 		}
-		expectOnlyMarker(t, h, w, widget("ns", fmt.Sprintf("marker-%d", from), 0, nil))
+		marker := expectOnlyMarker(t, h, w, widget("ns", fmt.Sprintf("marker-%d", from), 0, nil))
+		history = append(history, marker)
 		w.Stop()
 	}
 }
@@ -493,8 +497,9 @@ func testWatchCompacted(t *testing.T, h Harness) {
 	}
 	ctx := ctxFor(t)
 	first := mustCreate(t, h.Store, widget("ns", "a", 1, nil))
-	last := mustUpdate(t, h, "ns/a", setValue(2))
-	mustUpdate(t, h, "ns/a", setValue(3))
+	mustUpdate(t, h, "ns/a", setValue(2))
+	last := mustUpdate(t, h, "ns/a", setValue(3))
+	// Revisions before last are gone; a watch from first needs first+1, which is.
 	compact(t, h, rv(t, last))
 	w, err := h.Store.Watch(ctx, "ns/", storage.WatchOptions{ResourceVersion: rv(t, first)})
 	if err != nil {
@@ -503,7 +508,7 @@ func testWatchCompacted(t *testing.T, h Harness) {
 	defer w.Stop()
 	select {
 	case ev, ok := <-w.ResultChan():
-		if !ok || ev.Type != storage.Error || !storage.IsExpired(ev.Err) {
+		if !ok || ev.Type != storage.ErrorEvent || !storage.IsExpired(ev.Err) {
 			t.Fatalf("watch from compacted revision: got %+v (open %v), want ERROR Expired", ev, ok)
 		}
 		want := fmt.Sprintf("too old resource version: %d (%d)", rv(t, first), rv(t, last))
@@ -802,7 +807,7 @@ func testCorruptValue(t *testing.T, h Harness) {
 	}
 	select {
 	case ev := <-w.ResultChan():
-		if ev.Type != storage.Error || !storage.IsInvalid(ev.Err) {
+		if ev.Type != storage.ErrorEvent || !storage.IsInvalid(ev.Err) {
 			t.Fatalf("watch event for a corrupt value: got %+v, want ERROR Invalid", ev)
 		}
 	case <-time.After(waitTimeout):
