@@ -223,4 +223,3 @@ func splitKey(key string) (namespace, name string) {
 	}
 	return "", key
 }
-

@@ -3,10 +3,10 @@ package storagetest
 import (
 	"context"
 	"errors"
-	"strings"
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -445,12 +445,12 @@ func testWatchSelectorTransitions(t *testing.T, h Harness) {
 		}
 	}
 	mustCreate(t, h.Store, widget("ns", "a", 1, map[string]string{"app": "db"}))  // no match: nothing
-	mustUpdate(t, h, "ns/a", setLabel("web"))                                      // starts matching: ADDED
-	mustUpdate(t, h, "ns/a", setValue(2))                                          // still matches: MODIFIED
-	mustUpdate(t, h, "ns/a", setLabel("db"))                                       // stops matching: DELETED
-	mustUpdate(t, h, "ns/a", setValue(3))                                          // no match: nothing
+	mustUpdate(t, h, "ns/a", setLabel("web"))                                     // starts matching: ADDED
+	mustUpdate(t, h, "ns/a", setValue(2))                                         // still matches: MODIFIED
+	mustUpdate(t, h, "ns/a", setLabel("db"))                                      // stops matching: DELETED
+	mustUpdate(t, h, "ns/a", setValue(3))                                         // no match: nothing
 	mustCreate(t, h.Store, widget("ns", "b", 1, map[string]string{"app": "web"})) // ADDED
-	mustUpdate(t, h, "ns/b", func(cur api.Object) (api.Object, error) { // field stops matching: DELETED
+	mustUpdate(t, h, "ns/b", func(cur api.Object) (api.Object, error) {           // field stops matching: DELETED
 		cur.(*Widget).Spec.Node = "bad"
 		return cur, nil
 	})
