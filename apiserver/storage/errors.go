@@ -3,6 +3,8 @@ package storage
 import (
 	"errors"
 	"fmt"
+
+	"github.com/orrery-dev/orrery/api"
 )
 
 // Code classifies a storage error; the apiserver maps each to a Status code.
@@ -97,9 +99,6 @@ func IsInvalid(err error) bool { return hasCode(err, CodeInvalid) }
 // IsBadRequest reports whether err is a storage BadRequest error.
 func IsBadRequest(err error) bool { return hasCode(err, CodeBadRequest) }
 
-// ConflictMessage is Kubernetes' message for an update with a stale resourceVersion.
-const ConflictMessage = "the object has been modified; please apply your changes to the latest version and try again"
-
 func errNotFound(key string) error {
 	return &Error{Code: CodeNotFound, Key: key, Message: fmt.Sprintf("key %q not found", key)}
 }
@@ -109,7 +108,7 @@ func errAlreadyExists(key string) error {
 }
 
 func errConflict(key string, rv int64) error {
-	return &Error{Code: CodeConflict, Key: key, ResourceVersion: rv, Message: ConflictMessage}
+	return &Error{Code: CodeConflict, Key: key, ResourceVersion: rv, Message: api.ConflictMessage}
 }
 
 // errExpired is the error for a revision older than the oldest one storage still has.

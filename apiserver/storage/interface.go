@@ -123,21 +123,9 @@ type WatchOptions struct {
 	ProgressNotify bool
 }
 
-// EventType is the type of a watch event, as it appears on the wire.
-type EventType string
-
-// The watch event types.
-const (
-	Added      EventType = "ADDED"
-	Modified   EventType = "MODIFIED"
-	Deleted    EventType = "DELETED"
-	Bookmark   EventType = "BOOKMARK"
-	ErrorEvent EventType = "ERROR"
-)
-
 // Event is one change seen by a watch.
 type Event struct {
-	Type EventType
+	Type api.EventType
 	// Object is the new state (ADDED, MODIFIED) or the last state (DELETED), with its
 	// resourceVersion set to the event's revision. Nil for BOOKMARK and ERROR.
 	Object api.Object

@@ -73,7 +73,7 @@ func (w *etcdWatcher) send(ctx context.Context, ev Event) bool {
 }
 
 func (w *etcdWatcher) sendError(ctx context.Context, err error) {
-	w.send(ctx, Event{Type: ErrorEvent, Err: err})
+	w.send(ctx, Event{Type: api.Error, Err: err})
 }
 
 func (w *etcdWatcher) run(ctx context.Context) {
@@ -102,7 +102,7 @@ func (w *etcdWatcher) run(ctx context.Context) {
 			if w.filter && !w.pred.Matches(obj) {
 				continue
 			}
-			if !w.send(ctx, Event{Type: Added, Object: obj, Revision: kv.ModRevision}) {
+			if !w.send(ctx, Event{Type: api.Added, Object: obj, Revision: kv.ModRevision}) {
 				return
 			}
 		}
@@ -140,7 +140,7 @@ func (w *etcdWatcher) run(ctx context.Context) {
 			return
 		}
 		if resp.IsProgressNotify() {
-			if w.opts.ProgressNotify && !w.send(ctx, Event{Type: Bookmark, Revision: resp.Header.Revision}) {
+			if w.opts.ProgressNotify && !w.send(ctx, Event{Type: api.Bookmark, Revision: resp.Header.Revision}) {
 				return
 			}
 			continue
@@ -191,18 +191,18 @@ func (w *etcdWatcher) convert(ev *clientv3.Event) (Event, bool, error) {
 		if w.filter && !w.pred.Matches(cur) {
 			return Event{}, false, nil
 		}
-		return Event{Type: Added, Object: cur, Revision: rev}, true, nil
+		return Event{Type: api.Added, Object: cur, Revision: rev}, true, nil
 	}
 	if !w.filter {
-		return Event{Type: Modified, Object: cur, Revision: rev}, true, nil
+		return Event{Type: api.Modified, Object: cur, Revision: rev}, true, nil
 	}
 	curMatch := w.pred.Matches(cur)
 	prevMatch := prev != nil && w.pred.Matches(prev)
 	switch {
 	case curMatch && prevMatch:
-		return Event{Type: Modified, Object: cur, PrevObject: prev, Revision: rev}, true, nil
+		return Event{Type: api.Modified, Object: cur, PrevObject: prev, Revision: rev}, true, nil
 	case curMatch:
-		return Event{Type: Added, Object: cur, Revision: rev}, true, nil
+		return Event{Type: api.Added, Object: cur, Revision: rev}, true, nil
 	case prevMatch:
 		return deleted(prev, rev), true, nil
 	}
@@ -213,7 +213,7 @@ func (w *etcdWatcher) convert(ev *clientv3.Event) (Event, bool, error) {
 // Kubernetes, the object carries the revision of the deletion.
 func deleted(last api.Object, rev int64) Event {
 	last.GetObjectMeta().ResourceVersion = FormatResourceVersion(rev)
-	return Event{Type: Deleted, Object: last, Revision: rev}
+	return Event{Type: api.Deleted, Object: last, Revision: rev}
 }
 
 // splitKey splits "<namespace>/<name>" or "<name>".

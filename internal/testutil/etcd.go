@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
 
 	"github.com/orrery-dev/orrery/internal/etcd"
@@ -43,7 +44,12 @@ func StartEtcd(t testing.TB) *Etcd {
 	if endpoints != "" {
 		e.External = true
 	} else {
-		s, err := etcd.Start(ctx, etcd.Config{DataDir: t.TempDir(), Logger: zaptest.NewLogger(t), UnsafeNoFsync: true})
+		logger := zap.NewNop()
+		if _, bench := t.(*testing.B); !bench {
+			// Benchmarks stay quiet: their output is figures.
+			logger = zaptest.NewLogger(t)
+		}
+		s, err := etcd.Start(ctx, etcd.Config{DataDir: t.TempDir(), Logger: logger, UnsafeNoFsync: true})
 		if err != nil {
 			t.Fatalf("start embedded etcd: %v", err)
 		}

@@ -169,8 +169,8 @@ func testStaleUpdate(t *testing.T, h Harness) {
 	if !storage.IsConflict(err) {
 		t.Fatalf("stale update: got %v, want Conflict", err)
 	}
-	if got := err.Error(); got != storage.ConflictMessage {
-		t.Errorf("stale update message: got %q, want %q", got, storage.ConflictMessage)
+	if got := err.Error(); got != api.ConflictMessage {
+		t.Errorf("stale update message: got %q, want %q", got, api.ConflictMessage)
 	}
 	got := mustGet(t, h.Store, "ns/a")
 	if got.Spec.Value != 2 || got.ResourceVersion != second.GetObjectMeta().ResourceVersion {
@@ -284,7 +284,7 @@ func testDeletePreconditions(t *testing.T, h Harness) {
 
 // seen is a watch event reduced to what the suite compares.
 type seen struct {
-	Type  storage.EventType
+	Type  api.EventType
 	Key   string
 	Value int
 	RV    int64
@@ -292,7 +292,7 @@ type seen struct {
 
 func summarize(t *testing.T, ev storage.Event) seen {
 	t.Helper()
-	if ev.Type == storage.ErrorEvent {
+	if ev.Type == api.Error {
 		t.Fatalf("unexpected ERROR event: %v", ev.Err)
 	}
 	w := ev.Object.(*Widget)
@@ -315,7 +315,7 @@ func collect(t *testing.T, w storage.Watcher, n int) []seen {
 			if !ok {
 				t.Fatalf("watch closed after %d of %d events: %v", len(out), n, out)
 			}
-			if ev.Type == storage.Bookmark {
+			if ev.Type == api.Bookmark {
 				continue
 			}
 			out = append(out, summarize(t, ev))
@@ -342,7 +342,7 @@ func testWatchFromEveryRevision(t *testing.T, h Harness) {
 	ctx := ctxFor(t)
 	// A script of changes; record each resulting event with its revision.
 	var history []seen
-	record := func(typ storage.EventType, obj api.Object, value int) {
+	record := func(typ api.EventType, obj api.Object, value int) {
 		m := obj.GetObjectMeta()
 		history = append(history, seen{Type: typ, Key: storage.ObjectKey(m.Namespace, m.Name), Value: value, RV: rv(t, obj)})
 	}
@@ -352,14 +352,14 @@ func testWatchFromEveryRevision(t *testing.T, h Harness) {
 	}
 	for i := range 5 {
 		w := mustCreate(t, h.Store, widget("ns", "w"+strconv.Itoa(i), i, nil))
-		record(storage.Added, w, i)
+		record(api.Added, w, i)
 	}
 	for i := range 5 {
 		out, err := h.Store.GuaranteedUpdate(ctx, "ns/w"+strconv.Itoa(i), storage.UpdateOptions{}, setValue(10+i))
 		if err != nil {
 			t.Fatalf("update: %v", err)
 		}
-		record(storage.Modified, out, 10+i)
+		record(api.Modified, out, 10+i)
 	}
 	for _, i := range []int{3, 0} {
 		out, err := h.Store.Delete(ctx, "ns/w"+strconv.Itoa(i), storage.DeleteOptions{})
@@ -370,7 +370,7 @@ func testWatchFromEveryRevision(t *testing.T, h Harness) {
 		if err != nil {
 			t.Fatalf("CurrentRevision: %v", err)
 		}
-		history = append(history, seen{Type: storage.Deleted, Key: "ns/w" + strconv.Itoa(i), Value: out.(*Widget).Spec.Value, RV: cur})
+		history = append(history, seen{Type: api.Deleted, Key: "ns/w" + strconv.Itoa(i), Value: out.(*Widget).Spec.Value, RV: cur})
 	}
 	// From every revision in the script, the watch gives exactly the later events. Each
 	// round ends with a marker write, which later rounds see too.
@@ -408,14 +408,14 @@ func testWatchFromZero(t *testing.T, h Harness) {
 	defer w.Stop()
 	got := collect(t, w, 2)
 	for i, key := range []string{"ns/a", "ns/b"} {
-		if got[i].Type != storage.Added || got[i].Key != key {
+		if got[i].Type != api.Added || got[i].Key != key {
 			t.Errorf("initial event %d: got %+v, want ADDED %s", i, got[i], key)
 		}
 	}
 	if _, err := h.Store.GuaranteedUpdate(ctx, "ns/a", storage.UpdateOptions{}, setValue(5)); err != nil {
 		t.Fatalf("update: %v", err)
 	}
-	if got := collect(t, w, 1)[0]; got.Type != storage.Modified || got.Key != "ns/a" || got.Value != 5 {
+	if got := collect(t, w, 1)[0]; got.Type != api.Modified || got.Key != "ns/a" || got.Value != 5 {
 		t.Errorf("after update: got %+v, want MODIFIED ns/a 5", got)
 	}
 }
@@ -460,13 +460,13 @@ func testWatchSelectorTransitions(t *testing.T, h Harness) {
 	} // DELETED
 	got := collect(t, w, 7)
 	want := []struct {
-		typ   storage.EventType
+		typ   api.EventType
 		key   string
 		value int
 	}{
-		{storage.Added, "ns/a", 1}, {storage.Modified, "ns/a", 2}, {storage.Deleted, "ns/a", 2},
-		{storage.Added, "ns/b", 1}, {storage.Deleted, "ns/b", 1},
-		{storage.Added, "ns/c", 1}, {storage.Deleted, "ns/c", 1},
+		{api.Added, "ns/a", 1}, {api.Modified, "ns/a", 2}, {api.Deleted, "ns/a", 2},
+		{api.Added, "ns/b", 1}, {api.Deleted, "ns/b", 1},
+		{api.Added, "ns/c", 1}, {api.Deleted, "ns/c", 1},
 	}
 	for i, wnt := range want {
 		if got[i].Type != wnt.typ || got[i].Key != wnt.key || got[i].Value != wnt.value {
@@ -508,7 +508,7 @@ func testWatchCompacted(t *testing.T, h Harness) {
 	defer w.Stop()
 	select {
 	case ev, ok := <-w.ResultChan():
-		if !ok || ev.Type != storage.ErrorEvent || !storage.IsExpired(ev.Err) {
+		if !ok || ev.Type != api.Error || !storage.IsExpired(ev.Err) {
 			t.Fatalf("watch from compacted revision: got %+v (open %v), want ERROR Expired", ev, ok)
 		}
 		want := fmt.Sprintf("too old resource version: %d (%d)", rv(t, first), rv(t, last))
@@ -548,7 +548,7 @@ func testWatchProgress(t *testing.T, h Harness) {
 		}
 		select {
 		case ev := <-w.ResultChan():
-			if ev.Type != storage.Bookmark {
+			if ev.Type != api.Bookmark {
 				t.Fatalf("got %+v, want only BOOKMARK", ev)
 			}
 			if ev.Revision >= rv(t, other) {
@@ -807,7 +807,7 @@ func testCorruptValue(t *testing.T, h Harness) {
 	}
 	select {
 	case ev := <-w.ResultChan():
-		if ev.Type != storage.ErrorEvent || !storage.IsInvalid(ev.Err) {
+		if ev.Type != api.Error || !storage.IsInvalid(ev.Err) {
 			t.Fatalf("watch event for a corrupt value: got %+v, want ERROR Invalid", ev)
 		}
 	case <-time.After(waitTimeout):
