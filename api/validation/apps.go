@@ -27,6 +27,10 @@ func validateReplicaSetSpec(spec *api.ReplicaSetSpec, p *Path) ErrorList {
 	} else {
 		selErrs := ValidateLabelSelector(spec.Selector, p.Child("selector"))
 		errs = append(errs, selErrs...)
+		if len(selErrs) > 0 {
+			// Kubernetes also fails to convert such a selector, and says so.
+			errs = append(errs, Invalid(p.Child("selector"), spec.Selector, "invalid label selector"))
+		}
 		if len(spec.Selector.MatchLabels)+len(spec.Selector.MatchExpressions) == 0 {
 			errs = append(errs, Invalid(p.Child("selector"), spec.Selector, "empty selector is invalid for deployment"))
 		} else if len(selErrs) == 0 {
