@@ -11,7 +11,8 @@ import (
 // unchanged.
 //
 // Pods (and pod templates): restartPolicy Always, dnsPolicy ClusterFirst, schedulerName
-// default-scheduler, terminationGracePeriodSeconds 30, and per container: port
+// default-scheduler, terminationGracePeriodSeconds 30, serviceAccountName and its old
+// name serviceAccount from each other, and per container: port
 // protocol TCP, imagePullPolicy (Always for a ":latest" or untagged image, else
 // IfNotPresent), terminationMessagePath /dev/termination-log, terminationMessagePolicy
 // File, requests copied from limits where unset, fieldRef apiVersion v1. Pods alone
@@ -57,8 +58,12 @@ func DefaultPodSpec(spec *api.PodSpec) {
 		s := int64(30)
 		spec.TerminationGracePeriodSeconds = &s
 	}
-	if spec.ServiceAccountName == "" && spec.DeprecatedServiceAccount != "" {
+	// serviceAccount is the old name of serviceAccountName; Kubernetes keeps both set.
+	if spec.ServiceAccountName == "" {
 		spec.ServiceAccountName = spec.DeprecatedServiceAccount
+	}
+	if spec.DeprecatedServiceAccount == "" {
+		spec.DeprecatedServiceAccount = spec.ServiceAccountName
 	}
 	for i := range spec.InitContainers {
 		defaultContainer(&spec.InitContainers[i])

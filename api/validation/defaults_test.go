@@ -239,3 +239,27 @@ func TestUpdateGeneration(t *testing.T) {
 		})
 	}
 }
+
+func TestDefaultServiceAccountNames(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name               string
+		accountName, older string
+		wantName, wantOld  string
+	}{
+		{"neither", "", "", "", ""},
+		{"new name", "builder", "", "builder", "builder"},
+		{"old name", "", "builder", "builder", "builder"},
+		{"both", "a", "b", "a", "b"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			spec := api.PodSpec{ServiceAccountName: tt.accountName, DeprecatedServiceAccount: tt.older}
+			DefaultPodSpec(&spec)
+			if spec.ServiceAccountName != tt.wantName || spec.DeprecatedServiceAccount != tt.wantOld {
+				t.Errorf("got %q/%q, want %q/%q", spec.ServiceAccountName, spec.DeprecatedServiceAccount, tt.wantName, tt.wantOld)
+			}
+		})
+	}
+}
