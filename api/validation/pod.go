@@ -17,7 +17,7 @@ var (
 	supportedPullPolicies    = []api.PullPolicy{api.PullAlways, api.PullIfNotPresent, api.PullNever}
 	supportedMessagePolicies = []api.TerminationMessagePolicy{api.TerminationMessageReadFile, api.TerminationMessageFallbackToLogsOnError}
 	supportedProtocols       = []api.Protocol{api.ProtocolSCTP, api.ProtocolTCP, api.ProtocolUDP}
-	supportedTaintEffects    = []api.TaintEffect{api.TaintEffectNoExecute, api.TaintEffectNoSchedule, api.TaintEffectPreferNoSchedule}
+	supportedTaintEffects    = []api.TaintEffect{api.TaintEffectNoSchedule, api.TaintEffectPreferNoSchedule, api.TaintEffectNoExecute}
 	supportedTolerationOps   = []api.TolerationOperator{api.TolerationOpEqual, api.TolerationOpExists}
 	supportedPodPhases       = []api.PodPhase{api.PodFailed, api.PodPending, api.PodRunning, api.PodSucceeded, api.PodUnknown}
 
@@ -135,7 +135,7 @@ func validateContainer(c *api.Container, names map[string]bool, p *Path) ErrorLi
 	case c.TerminationMessagePolicy == "":
 		errs = append(errs, Required(p.Child("terminationMessagePolicy"), "must be 'File' or 'FallbackToLogsOnError'"))
 	case !contains(supportedMessagePolicies, c.TerminationMessagePolicy):
-		errs = append(errs, NotSupported(p.Child("terminationMessagePolicy"), c.TerminationMessagePolicy, supportedMessagePolicies))
+		errs = append(errs, Invalid(p.Child("terminationMessagePolicy"), c.TerminationMessagePolicy, "must be 'File' or 'FallbackToLogsOnError'"))
 	}
 	errs = append(errs, validatePorts(c.Ports, p.Child("ports"))...)
 	errs = append(errs, validateEnv(c.Env, p.Child("env"))...)
