@@ -18,7 +18,8 @@
 //
 // # Errors
 //
-// Every error matches, with errors.Is, exactly one of:
+// Every error matches, with errors.Is, exactly one of the following (the only exception
+// is a Schema with an invalid PatchStrategy, which is a programming error):
 //
 //   - [ErrInvalidPatch]: the patch is not a valid document of its format (not JSON, wrong
 //     shape, unknown operation or directive, malformed directive). The apiserver answers
@@ -46,4 +47,11 @@
 // copies into the result verbatim, where Kubernetes leaves them for the typed decoder to
 // drop; the decoded object is the same. The keys of a patch object are processed in
 // sorted order, so results never depend on map iteration order.
+//
+// # Cost
+//
+// Merging lists is linear in their length apart from a sort (a 10,000-element list
+// merged with a 10,000-element patch takes about 55 ms); a JSON patch may hold at most
+// MaxJSONPatchOperations operations and its copy operations may add at most
+// MaxJSONPatchCopyBytes to the document.
 package patch

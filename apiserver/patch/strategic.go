@@ -569,6 +569,7 @@ func uniqueValues(l []any) []any {
 func applyListDirectives(original, patch []any, mergeKey string) ([]any, []any, error) {
 	rest := make([]any, 0, len(patch))
 	replace := false
+	deleted := map[string]bool{}
 	for _, v := range patch {
 		m := v.(map[string]any)
 		d, ok := m[directiveMarker]
@@ -582,11 +583,7 @@ func applyListDirectives(original, patch []any, mergeKey string) ([]any, []any, 
 			if !ok {
 				return nil, nil, invalidPatch("map: %s does not contain declared merge key: %s", format(m), mergeKey)
 			}
-			original = slices.DeleteFunc(slices.Clone(original), func(e any) bool {
-				em, _ := e.(map[string]any)
-				ev, ok := em[mergeKey]
-				return ok && smpEqual(ev, key)
-			})
+			deleted[valueKey(key)] = true
 		case replaceDirective:
 			replace = true
 		case mergeDirective:
@@ -599,26 +596,40 @@ func applyListDirectives(original, patch []any, mergeKey string) ([]any, []any, 
 		stripDirectives(rest)
 		return rest, nil, nil
 	}
+	if len(deleted) > 0 {
+		original = slices.DeleteFunc(slices.Clone(original), func(e any) bool {
+			em, _ := e.(map[string]any)
+			ev, ok := em[mergeKey]
+			return ok && deleted[valueKey(ev)]
+		})
+	}
 	return original, rest, nil
 }
 
-// mergeByKey merges each patch element into the document element with the same merge
-// key, or appends it.
+// mergeByKey merges each patch element into the first document element with the same
+// merge key, or appends it.
 func mergeByKey(original, patch []any, mergeKey string, elemSchema *Schema) ([]any, error) {
 	merged := slices.Clone(original)
+	first := make(map[string]int, len(merged))
+	for i, e := range merged {
+		em, _ := e.(map[string]any)
+		if ev, ok := em[mergeKey]; ok {
+			if _, seen := first[valueKey(ev)]; !seen {
+				first[valueKey(ev)] = i
+			}
+		}
+	}
 	for _, v := range patch {
 		pm := v.(map[string]any)
 		key, ok := pm[mergeKey]
 		if !ok {
 			return nil, invalidPatch("map: %s does not contain declared merge key: %s", format(pm), mergeKey)
 		}
-		idx := slices.IndexFunc(merged, func(e any) bool {
-			em, _ := e.(map[string]any)
-			ev, ok := em[mergeKey]
-			return ok && smpEqual(ev, key)
-		})
-		if idx < 0 {
+		k := valueKey(key)
+		idx, found := first[k]
+		if !found {
 			stripDirectives(pm)
+			first[k] = len(merged)
 			merged = append(merged, pm)
 			continue
 		}
