@@ -19,7 +19,7 @@ type DelayingInterface[T comparable] interface {
 // waiter is an element of the Queue.waiting heap.
 type waiter struct {
 	at    int64 // ready time, an offset from Queue.base
-	entry int32 // index in Queue.entries
+	entry int32 // number of the item's entry
 }
 
 // AddAfter implements DelayingInterface. Its cost is O(log n) in the number
@@ -44,7 +44,7 @@ func (q *Queue[T]) AddAfter(item T, d time.Duration) {
 	if !ok {
 		i = q.alloc(item)
 	}
-	e := &q.entries[i]
+	e := q.entry(i)
 	if e.state&stateWaiting != 0 {
 		p := e.pos
 		if at >= q.waiting[p].at {
@@ -54,6 +54,11 @@ func (q *Queue[T]) AddAfter(item T, d time.Duration) {
 		q.up(int(p))
 	} else {
 		e.state |= stateWaiting
+		if len(q.waiting) == cap(q.waiting) {
+			// Double, rather than append's 1.25 for large slices: fewer
+			// copies of a heap that can hold many thousands of items.
+			q.waiting = append(make([]waiter, 0, max(64, 2*cap(q.waiting))), q.waiting...)
+		}
 		q.waiting = append(q.waiting, waiter{at: at, entry: i})
 		q.up(len(q.waiting) - 1)
 	}
@@ -92,7 +97,7 @@ func (q *Queue[T]) waitLoop() {
 		now := q.now()
 		for len(q.waiting) > 0 && q.waiting[0].at <= now {
 			i := q.popWaiting()
-			e := &q.entries[i]
+			e := q.entry(i)
 			e.state &^= stateWaiting
 			if e.state&stateDirty == 0 {
 				q.markDirty(i)
@@ -136,7 +141,7 @@ func (q *Queue[T]) popWaiting() int32 {
 	h[0] = h[last]
 	q.waiting = h[:last]
 	if last > 0 {
-		q.entries[h[0].entry].pos = 0
+		q.entry(h[0].entry).pos = 0
 		q.down(0)
 	}
 	return top
@@ -153,11 +158,11 @@ func (q *Queue[T]) up(p int) {
 			break
 		}
 		h[p] = h[parent]
-		q.entries[h[p].entry].pos = int32(p)
+		q.entry(h[p].entry).pos = int32(p)
 		p = parent
 	}
 	h[p] = w
-	q.entries[w.entry].pos = int32(p)
+	q.entry(w.entry).pos = int32(p)
 }
 
 // down restores the heap order from position p towards the leaves, keeping
@@ -178,9 +183,9 @@ func (q *Queue[T]) down(p int) {
 			break
 		}
 		h[p] = h[c]
-		q.entries[h[p].entry].pos = int32(p)
+		q.entry(h[p].entry).pos = int32(p)
 		p = c
 	}
 	h[p] = w
-	q.entries[w.entry].pos = int32(p)
+	q.entry(w.entry).pos = int32(p)
 }

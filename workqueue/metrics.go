@@ -79,9 +79,9 @@ func (c collector[T]) Collect(ch chan<- prometheus.Metric) {
 	var unfinished float64
 	var longest int64
 	if q.nProcessing > 0 {
-		for i := range q.entries {
-			if e := &q.entries[i]; e.state&stateProcessing != 0 {
-				age := now - e.startedAt
+		for i := range q.nEntries {
+			if q.entry(i).state&stateProcessing != 0 {
+				age := now - q.stamp(i).startedAt
 				unfinished += seconds(age)
 				longest = max(longest, age)
 			}

@@ -87,10 +87,20 @@ type entry[T comparable] struct {
 	state uint8
 	// pos is the item's index in Queue.waiting while stateWaiting is set.
 	pos int32
-	// addedAt is when the item last became dirty; startedAt is when Get last
-	// handed it out. Both are offsets from Queue.base, kept for metrics only.
+}
+
+// stamps are the times metrics need about one item, as offsets from
+// Queue.base: when it last became dirty and when Get last handed it out.
+type stamps struct {
 	addedAt, startedAt int64
 }
+
+// Entries live in fixed-size pages so that growing the table never copies
+// it: the cost of an entry stays the same however many there are.
+const (
+	pageBits = 8
+	pageSize = 1 << pageBits
+)
 
 // Queue is a work queue with a delaying and a rate-limiting layer; it
 // implements RateLimitingInterface. Create one with New.
@@ -104,11 +114,15 @@ type Queue[T comparable] struct {
 	getters sync.Cond // Get waits here for a ready item or shutdown
 	drained sync.Cond // ShutDownWithDrain waits here for processing == 0
 
-	// index maps every item that is dirty, processing or waiting to its
-	// entry; an item with no state has no entry.
-	index   map[T]int32
-	entries []entry[T]
-	free    []int32 // indexes of free entries
+	// index maps every item that is dirty, processing or waiting to the
+	// number of its entry; an item with no state has no entry. Entry i is
+	// pages[i>>pageBits][i%pageSize]; with metrics, its stamps are at the
+	// same place in stamps.
+	index    map[T]int32
+	pages    []*[pageSize]entry[T]
+	stamps   []*[pageSize]stamps
+	nEntries int32   // entries ever used; those below it and not free are in use
+	free     []int32 // numbers of free entries
 	// ready holds, in FIFO order, the entry of every item that is dirty and
 	// not processing, each exactly once.
 	ready ring
@@ -182,7 +196,7 @@ func (q *Queue[T]) add(item T) {
 	i, ok := q.index[item]
 	if !ok {
 		i = q.alloc(item)
-	} else if q.entries[i].state&stateDirty != 0 {
+	} else if q.entry(i).state&stateDirty != 0 {
 		return
 	}
 	q.markDirty(i)
@@ -191,12 +205,12 @@ func (q *Queue[T]) add(item T) {
 // markDirty sets stateDirty on entry i, which is not dirty, and queues it
 // unless it is processing. q.mu is held.
 func (q *Queue[T]) markDirty(i int32) {
-	e := &q.entries[i]
+	e := q.entry(i)
 	e.state |= stateDirty
 	q.nDirty++
 	q.adds++
 	if q.metrics != nil {
-		e.addedAt = q.now()
+		q.stamp(i).addedAt = q.now()
 	}
 	if e.state&stateProcessing == 0 {
 		q.ready.push(i)
@@ -219,14 +233,14 @@ func (q *Queue[T]) Get() (item T, shutdown bool) {
 		return item, true
 	}
 	i := q.ready.pop()
-	e := &q.entries[i]
+	e := q.entry(i)
 	e.state = e.state&^stateDirty | stateProcessing
 	q.nDirty--
 	q.nProcessing++
 	if q.metrics != nil {
-		now := q.now()
-		q.metrics.queueDuration.Observe(seconds(now - e.addedAt))
-		e.startedAt = now
+		now, st := q.now(), q.stamp(i)
+		q.metrics.queueDuration.Observe(seconds(now - st.addedAt))
+		st.startedAt = now
 	}
 	item = e.item
 	q.mu.Unlock()
@@ -236,12 +250,12 @@ func (q *Queue[T]) Get() (item T, shutdown bool) {
 // Done implements Interface.
 func (q *Queue[T]) Done(item T) {
 	q.mu.Lock()
-	if i, ok := q.index[item]; ok && q.entries[i].state&stateProcessing != 0 {
-		e := &q.entries[i]
+	if i, ok := q.index[item]; ok && q.entry(i).state&stateProcessing != 0 {
+		e := q.entry(i)
 		e.state &^= stateProcessing
 		q.nProcessing--
 		if q.metrics != nil {
-			q.metrics.workDuration.Observe(seconds(q.now() - e.startedAt))
+			q.metrics.workDuration.Observe(seconds(q.now() - q.stamp(i).startedAt))
 		}
 		switch {
 		case e.state&stateDirty != 0:
@@ -312,19 +326,36 @@ func (q *Queue[T]) alloc(item T) int32 {
 		i = q.free[n-1]
 		q.free = q.free[:n-1]
 	} else {
-		i = int32(len(q.entries))
-		q.entries = append(q.entries, entry[T]{})
+		i = q.nEntries
+		q.nEntries++
+		if int(i>>pageBits) == len(q.pages) {
+			q.pages = append(q.pages, new([pageSize]entry[T]))
+			if q.metrics != nil {
+				q.stamps = append(q.stamps, new([pageSize]stamps))
+			}
+		}
 	}
-	q.entries[i].item = item
+	q.entry(i).item = item
 	q.index[item] = i
 	return i
 }
 
 // release frees entry i, whose state is zero. q.mu is held.
 func (q *Queue[T]) release(i int32) {
-	delete(q.index, q.entries[i].item)
-	q.entries[i] = entry[T]{}
+	e := q.entry(i)
+	delete(q.index, e.item)
+	*e = entry[T]{}
 	q.free = append(q.free, i)
+}
+
+// entry returns entry i. q.mu is held.
+func (q *Queue[T]) entry(i int32) *entry[T] {
+	return &q.pages[i>>pageBits][i%pageSize]
+}
+
+// stamp returns the stamps of entry i; the queue has metrics. q.mu is held.
+func (q *Queue[T]) stamp(i int32) *stamps {
+	return &q.stamps[i>>pageBits][i%pageSize]
 }
 
 // now returns the current time as an offset from q.base.
