@@ -121,6 +121,10 @@ type WatchOptions struct {
 	// ProgressNotify asks for Bookmark events that carry the revision storage has
 	// reached while nothing under the prefix changed.
 	ProgressNotify bool
+	// InitialEventsEnd, with ResourceVersion 0, marks the end of the initial ADDED
+	// events with a Bookmark event whose InitialEventsEnd is true (Kubernetes'
+	// sendInitialEvents).
+	InitialEventsEnd bool
 }
 
 // Event is one change seen by a watch.
@@ -134,6 +138,9 @@ type Event struct {
 	PrevObject api.Object
 	// Revision is the revision of the change, or the revision reached for a BOOKMARK.
 	Revision int64
+	// InitialEventsEnd marks the BOOKMARK that ends the initial events (see
+	// WatchOptions.InitialEventsEnd).
+	InitialEventsEnd bool
 	// Err is set for ERROR events (an *Error: Expired when the revision was compacted).
 	// The watch ends after it.
 	Err error

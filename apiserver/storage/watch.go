@@ -107,6 +107,9 @@ func (w *etcdWatcher) run(ctx context.Context) {
 			}
 		}
 		fromRev = resp.Header.Revision + 1
+		if w.opts.InitialEventsEnd && !w.send(ctx, Event{Type: api.Bookmark, Revision: resp.Header.Revision, InitialEventsEnd: true}) {
+			return
+		}
 	}
 
 	opts := []clientv3.OpOption{clientv3.WithPrefix(), clientv3.WithRev(fromRev), clientv3.WithPrevKV()}

@@ -1,0 +1,81 @@
+package apiserver
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/apiserver/printers"
+)
+
+// representation is what a client asked for in its Accept header.
+type representation int
+
+const (
+	asObject representation = iota
+	asTable
+	asPartialMetadata
+)
+
+// negotiate reads the Accept header: the first media type the server can produce
+// wins; Tables and PartialObjectMetadata are asked for with the "as" parameter, as
+// kubectl does (application/json;as=Table;v=v1;g=meta.k8s.io).
+func negotiate(r *http.Request) representation {
+	rep, _ := negotiateVersion(r)
+	return rep
+}
+
+// negotiateVersion also returns the meta.k8s.io version asked for ("v1", "v1beta1").
+func negotiateVersion(r *http.Request) (representation, string) {
+	accept := r.Header.Get("Accept")
+	if accept == "" {
+		return asObject, ""
+	}
+	for clause := range strings.SplitSeq(accept, ",") {
+		parts := strings.Split(clause, ";")
+		mediaType := strings.TrimSpace(parts[0])
+		if mediaType != "application/json" && mediaType != "*/*" && mediaType != "application/*" {
+			continue
+		}
+		params := map[string]string{}
+		for _, p := range parts[1:] {
+			k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+			params[k] = v
+		}
+		switch params["as"] {
+		case "":
+			return asObject, ""
+		case "Table":
+			if params["g"] == "meta.k8s.io" && (params["v"] == "v1" || params["v"] == "v1beta1") {
+				return asTable, params["v"]
+			}
+		case "PartialObjectMetadata", "PartialObjectMetadataList":
+			if params["g"] == "meta.k8s.io" && (params["v"] == "v1" || params["v"] == "v1beta1") {
+				return asPartialMetadata, params["v"]
+			}
+		}
+	}
+	return asObject, ""
+}
+
+// table prints objs as a Table for the request's includeObject parameter.
+func (res *resource) table(r *http.Request, objs []api.Object, headers bool) (*api.Table, error) {
+	_, version := negotiateVersion(r)
+	apiVersion := "meta.k8s.io/" + version
+	for _, obj := range objs {
+		res.setTypeMeta(obj)
+	}
+	return printers.Table(res.kind.Kind, objs, printers.Options{
+		Now:           res.now(),
+		IncludeObject: printers.IncludeObjectPolicy(r.URL.Query().Get("includeObject")),
+		NoHeaders:     !headers,
+		APIVersion:    apiVersion,
+	})
+}
+
+// partialMetadata is an object reduced to its metadata.
+func partialMetadata(obj api.Object) *api.PartialObjectMetadata {
+	p := &api.PartialObjectMetadata{ObjectMeta: *obj.GetObjectMeta()}
+	p.Kind, p.APIVersion = "PartialObjectMetadata", "meta.k8s.io/v1"
+	return p
+}

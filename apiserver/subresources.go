@@ -1,0 +1,189 @@
+package apiserver
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/api/labels"
+	"github.com/orrery-dev/orrery/api/validation"
+	"github.com/orrery-dev/orrery/apiserver/patch"
+	"github.com/orrery-dev/orrery/apiserver/storage"
+)
+
+// serveBinding binds a pod to a node: spec.nodeName is set once; a second bind, or a
+// bind of a pod being deleted, is 409 Conflict.
+func (res *resource) serveBinding(ctx context.Context, w http.ResponseWriter, r *http.Request, info requestInfo) {
+	body, st := res.readBody(w, r)
+	if st != nil {
+		writeStatus(w, st)
+		return
+	}
+	b := &api.Binding{}
+	if st := res.decodeBody(w, r, body, b, "Binding", "v1"); st != nil {
+		writeStatus(w, st)
+		return
+	}
+	if b.Name == "" {
+		b.Name = info.Name
+	}
+	if b.Namespace == "" {
+		b.Namespace = info.Namespace
+	}
+	if b.Name != info.Name || b.Namespace != info.Namespace {
+		writeStatus(w, api.NewBadRequest("the name and namespace of the binding must match the pod's"))
+		return
+	}
+	if errs := validation.ValidateBinding(b); len(errs) > 0 {
+		writeStatus(w, invalid(api.KindInfo{Kind: "Binding"}, b.Name, errs))
+		return
+	}
+	bindingGR := api.GroupResource{Resource: "pods/binding"}
+	_, err := res.update(ctx, info, isDryRun(r.URL.Query()), false, func(cur api.Object) (api.Object, error) {
+		pod := cur.(*api.Pod)
+		if pod.DeletionTimestamp != nil {
+			return nil, api.NewConflict(bindingGR, pod.Name, fmt.Sprintf("pod %s is being deleted, cannot be assigned to a host", pod.Name))
+		}
+		if pod.Spec.NodeName != "" {
+			return nil, api.NewConflict(bindingGR, pod.Name, fmt.Sprintf("pod %s is already assigned to node %q", pod.Name, pod.Spec.NodeName))
+		}
+		if uid := b.UID; uid != "" && uid != pod.UID {
+			return nil, api.NewConflict(bindingGR, pod.Name, fmt.Sprintf("Precondition failed: UID in precondition: %v, UID in object meta: %v", uid, pod.UID))
+		}
+		pod.Spec.NodeName = b.Target.Name
+		setPodCondition(pod, api.PodCondition{Type: api.PodScheduled, Status: api.ConditionTrue, LastTransitionTime: api.NewTime(res.now())})
+		return pod, nil
+	})
+	if err != nil {
+		writeStatus(w, res.errStatus(err, info.Name))
+		return
+	}
+	writeJSON(w, http.StatusCreated, withKind(api.NewSuccessStatus(nil)))
+}
+
+func setPodCondition(pod *api.Pod, c api.PodCondition) {
+	for i := range pod.Status.Conditions {
+		if pod.Status.Conditions[i].Type == c.Type {
+			if pod.Status.Conditions[i].Status == c.Status {
+				c.LastTransitionTime = pod.Status.Conditions[i].LastTransitionTime
+			}
+			pod.Status.Conditions[i] = c
+			return
+		}
+	}
+	pod.Status.Conditions = append(pod.Status.Conditions, c)
+}
+
+// scaleOf is the Scale view of a ReplicaSet.
+func scaleOf(rs *api.ReplicaSet) (*api.Scale, error) {
+	sc := &api.Scale{ObjectMeta: api.ObjectMeta{
+		Name: rs.Name, Namespace: rs.Namespace, UID: rs.UID, ResourceVersion: rs.ResourceVersion,
+		CreationTimestamp: rs.CreationTimestamp,
+	}}
+	sc.Kind, sc.APIVersion = "Scale", "autoscaling/v1"
+	if rs.Spec.Replicas != nil {
+		sc.Spec.Replicas = *rs.Spec.Replicas
+	}
+	sc.Status.Replicas = rs.Status.Replicas
+	sel, err := labels.FromLabelSelector(rs.Spec.Selector)
+	if err != nil {
+		return nil, err
+	}
+	sc.Status.Selector = sel.String()
+	return sc, nil
+}
+
+// serveScale reads and writes a ReplicaSet's replicas through its Scale.
+func (res *resource) serveScale(ctx context.Context, w http.ResponseWriter, r *http.Request, info requestInfo) {
+	var change func(cur *api.Scale) (*api.Scale, error)
+	switch info.Verb {
+	case "get":
+		obj, err := res.store.Get(ctx, res.key(info), storage.GetOptions{ResourceVersion: r.URL.Query().Get("resourceVersion")})
+		if err != nil {
+			writeStatus(w, res.errStatus(err, info.Name))
+			return
+		}
+		sc, err := scaleOf(obj.(*api.ReplicaSet))
+		if err != nil {
+			writeStatus(w, api.NewInternalError(err))
+			return
+		}
+		writeJSON(w, http.StatusOK, sc)
+		return
+	case "update":
+		body, st := res.readBody(w, r)
+		if st != nil {
+			writeStatus(w, st)
+			return
+		}
+		want := &api.Scale{}
+		if st := res.decodeBody(w, r, body, want, "Scale", "autoscaling/v1"); st != nil {
+			writeStatus(w, st)
+			return
+		}
+		change = func(*api.Scale) (*api.Scale, error) { return want, nil }
+	case "patch":
+		apply, st := patchFunc(r.Header.Get("Content-Type"), patch.SchemaFor("Scale"))
+		if st != nil {
+			writeStatus(w, st)
+			return
+		}
+		body, st := res.readBody(w, r)
+		if st != nil {
+			writeStatus(w, st)
+			return
+		}
+		change = func(cur *api.Scale) (*api.Scale, error) {
+			patched, err := patchObject(cur, body, apply)
+			if err != nil {
+				return nil, err
+			}
+			out := &api.Scale{}
+			if err := json.Unmarshal(patched, out); err != nil {
+				return nil, api.NewBadRequest(fmt.Sprintf("the patched object could not be decoded: %v", err))
+			}
+			return out, nil
+		}
+	default:
+		methodNotAllowed(w)
+		return
+	}
+	out, err := res.update(ctx, info, isDryRun(r.URL.Query()), false, func(cur api.Object) (api.Object, error) {
+		rs := deepCopy(cur).(*api.ReplicaSet)
+		sc, err := scaleOf(rs)
+		if err != nil {
+			return nil, err
+		}
+		want, err := change(sc)
+		if err != nil {
+			return nil, err
+		}
+		if want.Name == "" {
+			want.Name = info.Name
+		}
+		if want.Namespace == "" {
+			want.Namespace = info.Namespace
+		}
+		if errs := validation.ValidateScale(want); len(errs) > 0 {
+			return nil, invalid(api.KindInfo{Group: "autoscaling", Kind: "Scale"}, info.Name, errs)
+		}
+		if want.ResourceVersion != "" && want.ResourceVersion != rs.ResourceVersion {
+			return nil, api.NewConflict(res.gr, info.Name, api.ConflictMessage)
+		}
+		replicas := want.Spec.Replicas
+		rs.Spec.Replicas = &replicas
+		return res.applyUpdate(rs, cur, false)
+	})
+	if err != nil {
+		writeStatus(w, res.errStatus(err, info.Name))
+		return
+	}
+	sc, err := scaleOf(out.(*api.ReplicaSet))
+	if err != nil {
+		writeStatus(w, api.NewInternalError(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, sc)
+}

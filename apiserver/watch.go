@@ -1,0 +1,199 @@
+package apiserver
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/apiserver/storage"
+)
+
+// InitialEventsEndAnnotation marks the bookmark that ends the initial events of a
+// watch with sendInitialEvents=true.
+const InitialEventsEndAnnotation = "k8s.io/initial-events-end"
+
+// watchLine is one event of a watch stream on the wire.
+type watchLine struct {
+	Type   api.EventType `json:"type"`
+	Object any           `json:"object"`
+}
+
+func (res *resource) watch(ctx context.Context, w http.ResponseWriter, r *http.Request, info requestInfo) {
+	q := r.URL.Query()
+	opts, st := res.listOptions(q)
+	if st != nil {
+		writeStatus(w, st)
+		return
+	}
+	rv, err := storage.ParseResourceVersion(opts.ResourceVersion)
+	if err != nil {
+		writeStatus(w, res.errStatus(err, ""))
+		return
+	}
+	bookmarks := isTrue(q.Get("allowWatchBookmarks"))
+	sendInitial, sendInitialSet := q.Get("sendInitialEvents"), q.Has("sendInitialEvents")
+	switch {
+	case sendInitialSet && opts.ResourceVersionMatch != storage.MatchNotOlderThan:
+		writeStatus(w, invalidListOptions("resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"))
+		return
+	case sendInitialSet && !bookmarks:
+		writeStatus(w, invalidListOptions("allowWatchBookmarks: Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true"))
+		return
+	case !sendInitialSet && opts.ResourceVersionMatch != "":
+		writeStatus(w, invalidListOptions("resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"))
+		return
+	}
+	wopts := storage.WatchOptions{ResourceVersion: rv, Predicate: opts.Predicate, ProgressNotify: bookmarks}
+	switch {
+	case sendInitial == "true":
+		// The state (not older than rv), ended by a bookmark, then the changes.
+		if rv > 0 {
+			cur, err := res.store.CurrentRevision(ctx)
+			if err != nil {
+				writeStatus(w, res.errStatus(err, ""))
+				return
+			}
+			if rv > cur {
+				writeStatus(w, res.errStatus(&storage.Error{Code: storage.CodeTooLargeResourceVersion, ResourceVersion: rv, CurrentRevision: cur}, ""))
+				return
+			}
+		}
+		wopts.ResourceVersion, wopts.InitialEventsEnd = 0, true
+	case sendInitialSet && rv == 0:
+		// sendInitialEvents=false without a resourceVersion: changes from now on.
+		cur, err := res.store.CurrentRevision(ctx)
+		if err != nil {
+			writeStatus(w, res.errStatus(err, ""))
+			return
+		}
+		wopts.ResourceVersion = cur
+	}
+	timeout, st := res.watchTimeout(q)
+	if st != nil {
+		writeStatus(w, st)
+		return
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	watcher, err := res.store.Watch(ctx, storage.NamespacePrefix(info.Namespace), wopts)
+	if err != nil {
+		writeStatus(w, res.errStatus(err, ""))
+		return
+	}
+	defer watcher.Stop()
+
+	gauge := res.s.metrics.watchers.WithLabelValues(res.kind.Resource)
+	gauge.Inc()
+	defer gauge.Dec()
+	events := res.s.metrics.watchEvents.WithLabelValues(res.kind.Resource)
+
+	rep := negotiate(r)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-cache, private")
+	w.WriteHeader(http.StatusOK)
+	rc := http.NewResponseController(w)
+	if err := rc.Flush(); err != nil {
+		return
+	}
+	first := true
+	for {
+		var ev storage.Event
+		var ok bool
+		select {
+		case <-ctx.Done():
+			return
+		case <-res.s.shutdown:
+			return
+		case ev, ok = <-watcher.ResultChan():
+		}
+		if !ok {
+			return
+		}
+		line, err := res.encodeEvent(r, ev, rep, first)
+		if err != nil {
+			line, _ = json.Marshal(watchLine{Type: api.Error, Object: api.NewInternalError(err)})
+		}
+		first = false
+		if _, err := w.Write(append(line, '\n')); err != nil {
+			return
+		}
+		if err := rc.Flush(); err != nil {
+			return
+		}
+		events.Inc()
+		if ev.Type == api.Error {
+			return
+		}
+	}
+}
+
+// watchTimeout is timeoutSeconds, or a random duration between the configured bounds
+// so that clients' re-watches spread out.
+func (res *resource) watchTimeout(q map[string][]string) (time.Duration, *api.Status) {
+	if v := first(q["timeoutSeconds"]); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return 0, api.NewBadRequest(fmt.Sprintf("timeoutSeconds: invalid value %q", v))
+		}
+		if n > 0 {
+			return time.Duration(n) * time.Second, nil
+		}
+	}
+	lo, hi := res.s.cfg.MinWatchTimeout, res.s.cfg.MaxWatchTimeout
+	if hi == lo {
+		return lo, nil
+	}
+	return lo + rand.N(hi-lo), nil
+}
+
+func first(vs []string) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[0]
+}
+
+// encodeEvent renders one storage event as a line of the watch stream.
+func (res *resource) encodeEvent(r *http.Request, ev storage.Event, rep representation, headers bool) ([]byte, error) {
+	switch ev.Type {
+	case api.Error:
+		return json.Marshal(watchLine{Type: api.Error, Object: withKind(statusFor(ev.Err, res.gr, ""))})
+	case api.Bookmark:
+		obj := res.kind.New()
+		res.setTypeMeta(obj)
+		m := obj.GetObjectMeta()
+		m.ResourceVersion = storage.FormatResourceVersion(ev.Revision)
+		if ev.InitialEventsEnd {
+			m.Annotations = map[string]string{InitialEventsEndAnnotation: "true"}
+		}
+		return json.Marshal(watchLine{Type: api.Bookmark, Object: obj})
+	}
+	res.setTypeMeta(ev.Object)
+	var obj any = ev.Object
+	switch rep {
+	case asTable:
+		t, err := res.table(r, []api.Object{ev.Object}, headers)
+		if err != nil {
+			return nil, err
+		}
+		obj = t
+	case asPartialMetadata:
+		obj = partialMetadata(ev.Object)
+	}
+	return json.Marshal(watchLine{Type: ev.Type, Object: obj})
+}
+
+// withKind stamps a Status with its kind, as it travels inside a watch event.
+func withKind(st *api.Status) *api.Status {
+	st.Kind, st.APIVersion = "Status", "v1"
+	if st.Status == "" {
+		st.Status = api.StatusFailure
+	}
+	return st
+}
