@@ -31,7 +31,9 @@ const (
 
 type userKey struct{}
 
-func withUser(ctx context.Context, u *User) context.Context { return context.WithValue(ctx, userKey{}, u) }
+func withUser(ctx context.Context, u *User) context.Context {
+	return context.WithValue(ctx, userKey{}, u)
+}
 
 // userFrom returns the caller of a request, nil before authentication.
 func userFrom(ctx context.Context) *User {

@@ -118,7 +118,9 @@ func methodNotAllowed(w http.ResponseWriter) {
 		"the server does not allow this method on the requested resource"))
 }
 
-func (res *resource) key(info requestInfo) string { return storage.ObjectKey(info.Namespace, info.Name) }
+func (res *resource) key(info requestInfo) string {
+	return storage.ObjectKey(info.Namespace, info.Name)
+}
 
 // setTypeMeta stamps obj with the kind and API version of the resource.
 func (res *resource) setTypeMeta(obj api.Object) {
