@@ -118,15 +118,12 @@ func validateIncludeObject(p IncludeObjectPolicy) error {
 			"must be 'Metadata', 'Object', 'None', or empty", value))
 }
 
-// jsonNull is what a row's object holds under IncludeNone: Kubernetes always writes the
-// field, as null.
-var jsonNull = json.RawMessage("null")
-
 // rowObject encodes what a row carries of obj under policy.
 func rowObject(obj api.Object, policy IncludeObjectPolicy, apiVersion string) (json.RawMessage, error) {
 	switch policy {
 	case IncludeNone:
-		return jsonNull, nil
+		// Kubernetes always writes the field, as null.
+		return json.RawMessage("null"), nil
 	case IncludeObject:
 		return json.Marshal(withTypeMeta(obj))
 	default:
