@@ -1,7 +1,9 @@
 package apiserver
 
 import (
+	"cmp"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -198,13 +200,24 @@ func (res *resource) decodeBody(w http.ResponseWriter, r *http.Request, body []b
 	if st != nil {
 		return st
 	}
+	// Decode errors read as Kubernetes' do: "the object provided is unrecognized" when
+	// the body does not even say its kind, else "<Kind> in version ... cannot be handled".
 	data, err := toJSON(body)
 	if err != nil {
-		return api.NewBadRequest(err.Error())
+		return unrecognized(wantKind, err, body)
+	}
+	var dataTM api.TypeMeta
+	if err := json.Unmarshal(data, &dataTM); err != nil {
+		return unrecognized(wantKind, fmt.Errorf("couldn't get version/kind; json parse error: %w", err), body)
+	}
+	cannotHandle := func(err error) *api.Status {
+		kind, apiVersion := cmp.Or(dataTM.Kind, wantKind), cmp.Or(dataTM.APIVersion, wantAPIVersion)
+		_, version, _ := strings.Cut(apiVersion, "/")
+		return api.NewBadRequest(fmt.Sprintf("%s in version %q cannot be handled as a %s: %v", kind, cmp.Or(version, apiVersion), wantKind, err))
 	}
 	unknown, err := decodeInto(data, into)
 	if err != nil {
-		return api.NewBadRequest(fmt.Sprintf("the body of the request could not be decoded: %v", err))
+		return cannotHandle(err)
 	}
 	tm := into.GetTypeMeta()
 	if tm.APIVersion != "" && tm.APIVersion != wantAPIVersion {
@@ -214,7 +227,30 @@ func (res *resource) decodeBody(w http.ResponseWriter, r *http.Request, body []b
 		return api.NewBadRequest(fmt.Sprintf("the kind in the data (%s) does not match the expected kind (%s)", tm.Kind, wantKind))
 	}
 	tm.Kind, tm.APIVersion = wantKind, wantAPIVersion
-	return unknownFields(w, mode, unknown)
+	if st := unknownFields(w, mode, unknown); st != nil {
+		return cannotHandle(errors.New(st.Message))
+	}
+	return nil
+}
+
+// unrecognized is Kubernetes' 400 for a body that does not parse, with the start of
+// the body (hex unless it looks like JSON) for context.
+func unrecognized(wantKind string, err error, body []byte) *api.Status {
+	const limit = 30
+	var summary string
+	switch {
+	case len(body) == 0:
+		summary = "<empty>"
+	case body[0] == '{' && len(body) > limit:
+		summary = string(body[:limit]) + " ..."
+	case body[0] == '{':
+		summary = string(body)
+	case len(body) > limit:
+		summary = hex.EncodeToString(body[:limit]) + " ..."
+	default:
+		summary = hex.EncodeToString(body)
+	}
+	return api.NewBadRequest(fmt.Sprintf("the object provided is unrecognized (must be of type %s): %v (%s)", wantKind, err, summary))
 }
 
 func unknownFields(w http.ResponseWriter, mode string, unknown []string) *api.Status {
