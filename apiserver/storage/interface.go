@@ -110,6 +110,10 @@ type ListResult struct {
 	// RemainingItemCount is the number of items after this page, when it is known
 	// (only for lists without a selector).
 	RemainingItemCount *int64
+	// FromCache reports that the watch cache served the list (the etcd Store never
+	// sets it). The apiserver uses it to tell cache-served from etcd-served lists apart
+	// in its metrics.
+	FromCache bool
 }
 
 // WatchOptions are the options of Watch.
@@ -144,6 +148,12 @@ type Event struct {
 	// Err is set for ERROR events (an *Error: Expired when the revision was compacted).
 	// The watch ends after it.
 	Err error
+	// Encoded, when not nil, returns the JSON encoding of Object. It is computed at
+	// most once per object and the same bytes are returned to every watcher that
+	// receives the object, so a watch stream can splice them into
+	// {"type":...,"object":<bytes>} instead of encoding Object again. The bytes must
+	// not be modified. Nil (the etcd Store) means: encode Object yourself.
+	Encoded func() ([]byte, error)
 }
 
 // Watcher is a running watch.
