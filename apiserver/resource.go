@@ -704,8 +704,11 @@ func (res *resource) delete(ctx context.Context, key string, opts *api.DeleteOpt
 	fn := func(obj api.Object) (api.Object, error) {
 		if pre != nil {
 			m := obj.GetObjectMeta()
-			if pre.UID != nil && *pre.UID != m.UID || pre.ResourceVersion != nil && *pre.ResourceVersion != m.ResourceVersion {
-				return nil, api.NewConflict(res.gr, m.Name, fmt.Sprintf("Precondition failed: UID in precondition: %v, UID in object meta: %v", deref(pre.UID), m.UID))
+			if pre.UID != nil && *pre.UID != m.UID {
+				return nil, api.NewConflict(res.gr, m.Name, fmt.Sprintf("Precondition failed: UID in precondition: %v, UID in object meta: %v", *pre.UID, m.UID))
+			}
+			if pre.ResourceVersion != nil && *pre.ResourceVersion != m.ResourceVersion {
+				return nil, api.NewConflict(res.gr, m.Name, fmt.Sprintf("Precondition failed: ResourceVersion in precondition: %v, ResourceVersion in object meta: %v", *pre.ResourceVersion, m.ResourceVersion))
 			}
 		}
 		m := obj.GetObjectMeta()
@@ -731,13 +734,6 @@ func (res *resource) delete(ctx context.Context, key string, opts *api.DeleteOpt
 	}
 	out, err := res.store.GuaranteedUpdate(ctx, key, storage.UpdateOptions{}, fn)
 	return out, false, err
-}
-
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
 }
 
 func (res *resource) serveDeleteCollection(ctx context.Context, w http.ResponseWriter, r *http.Request, info requestInfo) {
