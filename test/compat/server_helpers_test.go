@@ -1,0 +1,162 @@
+package compat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+
+	"github.com/orrery-dev/orrery/apiserver"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m,
+		// klog starts its flush daemon when the package is initialised and offers
+		// no way to stop it; client-go imports klog.
+		goleak.IgnoreTopFunction("k8s.io/klog/v2.(*flushDaemon).run.func1"),
+		// HTTP/2 and HTTP/1 connections of client-go's shared transport cache
+		// close asynchronously once the server they talk to has shut down.
+		goleak.IgnoreAnyFunction("net/http.(*persistConn).readLoop"),
+		goleak.IgnoreAnyFunction("net/http.(*persistConn).writeLoop"),
+		goleak.IgnoreAnyFunction("golang.org/x/net/http2.(*ClientConn).readLoop"),
+		goleak.IgnoreAnyFunction("net/http.(*http2ClientConn).readLoop"),
+	)
+}
+
+// waitTimeout bounds every wait for a condition in these tests.
+const waitTimeout = 30 * time.Second
+
+// testServer is an Orrery apiserver running in the test's process, with
+// client-go configured to talk to it.
+type testServer struct {
+	srv    *apiserver.Server
+	config *rest.Config
+	client kubernetes.Interface
+}
+
+// startServer runs an apiserver on a free loopback port with its own data
+// directory and etcd. It is stopped, and waited for, when the test ends.
+func startServer(t *testing.T) *testServer {
+	t.Helper()
+	logger := zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))
+	srv, err := apiserver.New(apiserver.Config{
+		DataDir:     t.TempDir(),
+		BindAddress: "127.0.0.1:0",
+		Logger:      logger,
+	})
+	if err != nil {
+		t.Fatalf("apiserver.New: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	runErr := make(chan error, 1)
+	wg.Go(func() { runErr <- srv.Run(ctx) })
+	t.Cleanup(func() {
+		cancel()
+		wg.Wait()
+		if err := <-runErr; err != nil && !errors.Is(err, context.Canceled) {
+			t.Errorf("apiserver Run: %v", err)
+		}
+	})
+	select {
+	case <-srv.Ready():
+	case err := <-runErr:
+		runErr <- err // for the cleanup
+		t.Fatalf("apiserver Run returned before it was ready: %v", err)
+	case <-time.After(waitTimeout):
+		t.Fatalf("apiserver not ready after %v", waitTimeout)
+	}
+	config := &rest.Config{
+		Host:            srv.URL(),
+		BearerToken:     srv.AdminToken(),
+		TLSClientConfig: rest.TLSClientConfig{CAData: srv.CAPEM()},
+		// The defaults (5 qps, burst 10) would make the bulk tests crawl.
+		QPS:   1000,
+		Burst: 1000,
+		// client-go's generated clients send protobuf request bodies unless a
+		// content type is configured; Orrery speaks JSON only, so the harness
+		// asks for JSON (TestClientDefaultContentType covers the default).
+		ContentConfig: rest.ContentConfig{ContentType: "application/json"},
+	}
+	client, err := kubernetes.NewForConfig(config)
+	if err != nil {
+		t.Fatalf("kubernetes.NewForConfig: %v", err)
+	}
+	return &testServer{srv: srv, config: config, client: client}
+}
+
+// namespace creates a namespace with a name derived from prefix and returns
+// its name.
+func (s *testServer) namespace(t *testing.T, prefix string) string {
+	t.Helper()
+	ns, err := s.client.CoreV1().Namespaces().Create(t.Context(), &corev1.Namespace{
+		ObjectMeta: metav1.ObjectMeta{GenerateName: prefix + "-"},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatalf("create namespace %s-*: %v", prefix, err)
+	}
+	return ns.Name
+}
+
+// newPod is a minimal valid pod.
+func newPod(name string, labels map[string]string) *corev1.Pod {
+	return &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels},
+		Spec: corev1.PodSpec{
+			Containers: []corev1.Container{{Name: "app", Image: "registry.example/app:1"}},
+		},
+	}
+}
+
+// newNode is a minimal node.
+func newNode(name string, labels map[string]string) *corev1.Node {
+	return &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels}}
+}
+
+// poll waits, up to waitTimeout, until cond reports true; it fails the test
+// with what the last attempt saw otherwise.
+func poll(t *testing.T, what string, cond func(ctx context.Context) (bool, error)) {
+	t.Helper()
+	var last error
+	err := wait.PollUntilContextTimeout(t.Context(), 20*time.Millisecond, waitTimeout, true, func(ctx context.Context) (bool, error) {
+		ok, err := cond(ctx)
+		if err != nil {
+			last = err
+			return false, nil
+		}
+		return ok, nil
+	})
+	if err != nil {
+		t.Fatalf("waiting for %s: %v (last error: %v)", what, err, last)
+	}
+}
+
+// statusOf describes an API error for a failure message.
+func statusOf(err error) string {
+	var se apierrors.APIStatus
+	if errors.As(err, &se) {
+		s := se.Status()
+		return fmt.Sprintf("code=%d reason=%q message=%q details=%+v", s.Code, s.Reason, s.Message, s.Details)
+	}
+	return fmt.Sprintf("%v (not an API status)", err)
+}
+
+// newClientset is kubernetes.NewForConfig with the rate limits of the
+// harness's own client.
+func newClientset(config *rest.Config) (kubernetes.Interface, error) {
+	c := rest.CopyConfig(config)
+	c.QPS, c.Burst = 1000, 1000
+	return kubernetes.NewForConfig(c)
+}
