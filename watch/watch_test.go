@@ -115,6 +115,8 @@ func TestBroadcasterPolicies(t *testing.T) {
 						t.Fatal("Send returned while the slow watcher was full")
 					default:
 					}
+				} else {
+					<-sendDone
 				}
 				wg.Go(func() { slowGot = drain(slow) })
 				<-sendDone
@@ -340,7 +342,7 @@ func TestUntilWithSync(t *testing.T) {
 	t.Parallel()
 	lists := [][]api.Object{
 		{pod("a", "1"), pod("b", "2")},
-		{pod("a", "1"), pod("c", "9")}, // after the 410: b vanished, c appeared
+		{pod("a", "3"), pod("c", "9")}, // after the 410: b vanished, c appeared
 	}
 	var watchRVs []string
 	watches := []func(*Fake){
@@ -371,7 +373,7 @@ func TestUntilWithSync(t *testing.T) {
 	if _, err := UntilWithSync(t.Context(), lw, nil, record); err != nil {
 		t.Fatalf("UntilWithSync: %v", err)
 	}
-	want := "ADDED a,ADDED b,MODIFIED a,MODIFIED a,DELETED b,ADDED c,DELETED c"
+	want := "ADDED a,ADDED b,MODIFIED a,DELETED b,ADDED c,DELETED c"
 	if got := strings.Join(seen, ","); got != want {
 		t.Errorf("events: got %s, want %s", got, want)
 	}
