@@ -742,7 +742,7 @@ func (res *resource) serveDeleteCollection(ctx context.Context, w http.ResponseW
 		writeStatus(w, st)
 		return
 	}
-	listOpts, st := res.listOptions(r.URL.Query())
+	listOpts, st := res.listOptions(r.URL.Query(), false)
 	if st != nil {
 		writeStatus(w, st)
 		return
@@ -764,7 +764,7 @@ func (res *resource) serveDeleteCollection(ctx context.Context, w http.ResponseW
 }
 
 // listOptions parses the selectors and paging parameters of a list or watch.
-func (res *resource) listOptions(q url.Values) (storage.ListOptions, *api.Status) {
+func (res *resource) listOptions(q url.Values, watch bool) (storage.ListOptions, *api.Status) {
 	var opts storage.ListOptions
 	if s := q.Get("labelSelector"); s != "" {
 		sel, err := labels.Parse(s)
@@ -805,7 +805,9 @@ func (res *resource) listOptions(q url.Values) (storage.ListOptions, *api.Status
 	default:
 		return opts, invalidListOptions(fmt.Sprintf("resourceVersionMatch: Unsupported value: %q: supported values: \"Exact\", \"NotOlderThan\"", opts.ResourceVersionMatch))
 	}
-	if opts.ResourceVersionMatch != "" && opts.ResourceVersion == "" {
+	// A watch with sendInitialEvents may leave resourceVersion unset (the latest state);
+	// the watch checks its own combinations.
+	if opts.ResourceVersionMatch != "" && opts.ResourceVersion == "" && !watch {
 		return opts, invalidListOptions("resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided")
 	}
 	if opts.Continue != "" && opts.ResourceVersionMatch != "" {
@@ -830,7 +832,7 @@ type listEnvelope struct {
 }
 
 func (res *resource) list(ctx context.Context, w http.ResponseWriter, r *http.Request, info requestInfo) {
-	opts, st := res.listOptions(r.URL.Query())
+	opts, st := res.listOptions(r.URL.Query(), false)
 	if st != nil {
 		writeStatus(w, st)
 		return

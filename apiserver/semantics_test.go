@@ -687,6 +687,8 @@ func TestList(t *testing.T) {
 		wantStatus(t, ts.do(t, http.MethodGet, pods+"?resourceVersion=abc", nil), 400, api.StatusReasonBadRequest, `invalid resource version "abc"`)
 		wantStatus(t, ts.do(t, http.MethodGet, pods+"?resourceVersionMatch=Exact", nil), 422, api.StatusReasonInvalid,
 			`ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch "Exact" is forbidden for resourceVersion ""`)
+		wantStatus(t, ts.do(t, http.MethodGet, pods+"?resourceVersionMatch=NotOlderThan", nil), 422, api.StatusReasonInvalid,
+			`ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided`)
 		ts.wantUnchanged(t, pods, before)
 	})
 }

@@ -25,7 +25,7 @@ type watchLine struct {
 
 func (res *resource) watch(ctx context.Context, w http.ResponseWriter, r *http.Request, info requestInfo) {
 	q := r.URL.Query()
-	opts, st := res.listOptions(q)
+	opts, st := res.listOptions(q, true)
 	if st != nil {
 		writeStatus(w, st)
 		return
