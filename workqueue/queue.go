@@ -110,7 +110,10 @@ type Queue[T comparable] struct {
 	base    time.Time // origin of every int64 time offset in the queue
 	metrics *metrics  // nil without a Registerer
 
-	mu      sync.Mutex
+	// mu guards everything below. Add's check for a duplicate needs only
+	// the read lock, so that producers re-adding queued keys do not contend
+	// with each other.
+	mu      sync.RWMutex
 	getters sync.Cond // Get waits here for a ready item or shutdown
 	drained sync.Cond // ShutDownWithDrain waits here for processing == 0
 
@@ -184,6 +187,13 @@ func New[T comparable](cfg Config[T]) (*Queue[T], error) {
 
 // Add implements Interface.
 func (q *Queue[T]) Add(item T) {
+	q.mu.RLock()
+	i, ok := q.index[item]
+	skip := q.shuttingDown || ok && q.entry(i).state&stateDirty != 0
+	q.mu.RUnlock()
+	if skip {
+		return
+	}
 	q.mu.Lock()
 	if !q.shuttingDown {
 		q.add(item)
