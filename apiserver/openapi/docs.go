@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"bytes"
 	"crypto/sha512"
 	"encoding/json"
 	"fmt"
@@ -268,7 +269,7 @@ func (d *Docs) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-cache")
 		w.Header().Set("Etag", etag(d.root))
-		http.ServeContent(w, r, "", time.Time{}, strings.NewReader(string(d.root)))
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(d.root))
 		return
 	}
 	gv, ok := strings.CutPrefix(p, "/openapi/v3/")
@@ -295,7 +296,7 @@ func (d *Docs) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Etag", `"`+doc.hash+`"`)
-	http.ServeContent(w, r, "", time.Time{}, strings.NewReader(string(doc.data)))
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(doc.data))
 }
 
 var _ http.Handler = (*Docs)(nil)
