@@ -1,0 +1,290 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/watch"
+)
+
+// ListOptions select and page a list or a watch. The zero value lists everything,
+// consistently (resourceVersion unset).
+type ListOptions struct {
+	// LabelSelector and FieldSelector filter on the server ("app=web",
+	// "spec.nodeName=n1").
+	LabelSelector, FieldSelector string
+	// ResourceVersion and ResourceVersionMatch say how fresh the result must be:
+	// "" is the latest, "0" anything the server has cached, "N" not older than N (or
+	// exactly N with ResourceVersionMatch "Exact").
+	ResourceVersion, ResourceVersionMatch string
+	// Limit and Continue page a list.
+	Limit    int64
+	Continue string
+	// TimeoutSeconds ends a watch after that long; zero lets the server choose.
+	TimeoutSeconds int64
+	// AllowWatchBookmarks asks a watch for periodic Bookmark events.
+	AllowWatchBookmarks bool
+	// SendInitialEvents asks a watch to start with an Added event per existing object,
+	// ended by a Bookmark annotated "k8s.io/initial-events-end" (a streaming list).
+	// It requires AllowWatchBookmarks and ResourceVersionMatch "NotOlderThan".
+	SendInitialEvents bool
+}
+
+func (o ListOptions) query() url.Values {
+	q := url.Values{}
+	set := func(k, v string) {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	set("labelSelector", o.LabelSelector)
+	set("fieldSelector", o.FieldSelector)
+	set("resourceVersion", o.ResourceVersion)
+	set("resourceVersionMatch", o.ResourceVersionMatch)
+	set("continue", o.Continue)
+	if o.Limit > 0 {
+		q.Set("limit", strconv.FormatInt(o.Limit, 10))
+	}
+	if o.TimeoutSeconds > 0 {
+		q.Set("timeoutSeconds", strconv.FormatInt(o.TimeoutSeconds, 10))
+	}
+	if o.AllowWatchBookmarks {
+		q.Set("allowWatchBookmarks", "true")
+	}
+	if o.SendInitialEvents {
+		q.Set("sendInitialEvents", "true")
+	}
+	return q
+}
+
+// List is one page of a list.
+type List[T api.Object] struct {
+	// ResourceVersion is the revision the list was read at: watch from it to see every
+	// later change.
+	ResourceVersion string
+	// Continue, when not empty, fetches the next page.
+	Continue string
+	// RemainingItemCount estimates the items after this page, when the server knows.
+	RemainingItemCount *int64
+	// Items are the objects, each its own allocation.
+	Items []T
+}
+
+// PatchType is the content type of a patch.
+type PatchType string
+
+// The patch types the apiserver accepts.
+const (
+	JSONPatchType           PatchType = "application/json-patch+json"
+	MergePatchType          PatchType = "application/merge-patch+json"
+	StrategicMergePatchType PatchType = "application/strategic-merge-patch+json"
+	ApplyPatchType          PatchType = "application/apply-patch+yaml"
+)
+
+// ResourceClient is a typed client for one resource, optionally within one namespace.
+// It is a small value: Namespace returns a copy. Make one with Resource.
+type ResourceClient[T api.Object] struct {
+	c         *Client
+	kind      api.KindInfo
+	namespace string
+}
+
+// Resource returns a typed client for resource ("pods", "replicasets", ...) whose
+// objects are T (*api.Pod, *api.ReplicaSet, ...). It panics if Orrery serves no such
+// resource or its kind is not T: that is a programming error, like a bad regexp in
+// regexp.MustCompile.
+func Resource[T api.Object](c *Client, resource string) *ResourceClient[T] {
+	for _, k := range api.Kinds() {
+		if k.Resource != resource {
+			continue
+		}
+		if _, ok := k.New().(T); !ok {
+			var zero T
+			panic(fmt.Sprintf("client.Resource: %s holds %s, not %T", resource, k.Kind, zero))
+		}
+		return &ResourceClient[T]{c: c, kind: k}
+	}
+	panic(fmt.Sprintf("client.Resource: unknown resource %q", resource))
+}
+
+// Namespace returns a client for the objects in namespace ns ("" means all namespaces,
+// for lists and watches; cluster-scoped resources ignore it).
+func (r *ResourceClient[T]) Namespace(ns string) *ResourceClient[T] {
+	cp := *r
+	cp.namespace = ns
+	return &cp
+}
+
+// Kind describes the resource's kind.
+func (r *ResourceClient[T]) Kind() api.KindInfo { return r.kind }
+
+// path is the URL path of the collection (name == "") or of an object or its
+// subresource.
+func (r *ResourceClient[T]) path(namespace, name, subresource string) string {
+	p := "/api/" + r.kind.Version
+	if r.kind.Group != "" {
+		p = "/apis/" + r.kind.Group + "/" + r.kind.Version
+	}
+	if r.kind.Namespaced && namespace != "" {
+		p += "/namespaces/" + url.PathEscape(namespace)
+	}
+	p += "/" + r.kind.Resource
+	if name != "" {
+		p += "/" + url.PathEscape(name)
+		if subresource != "" {
+			p += "/" + subresource
+		}
+	}
+	return p
+}
+
+// namespaceOf is the namespace a request about obj goes to: the client's, else obj's.
+func (r *ResourceClient[T]) namespaceOf(obj T) string {
+	if r.namespace != "" {
+		return r.namespace
+	}
+	return obj.GetObjectMeta().Namespace
+}
+
+// object sends req and decodes the response into a new T.
+func (r *ResourceClient[T]) object(ctx context.Context, req Request) (T, error) {
+	obj := r.kind.New().(T)
+	err := r.c.do(ctx, req, false, func(body io.Reader) error {
+		return json.NewDecoder(body).Decode(obj)
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return obj, nil
+}
+
+// Get returns the named object.
+func (r *ResourceClient[T]) Get(ctx context.Context, name string) (T, error) {
+	return r.object(ctx, Request{Method: http.MethodGet, Path: r.path(r.namespace, name, "")})
+}
+
+// List returns the objects that opts select (one page of them when opts.Limit is set).
+func (r *ResourceClient[T]) List(ctx context.Context, opts ListOptions) (*List[T], error) {
+	var wire struct {
+		Metadata api.ListMeta `json:"metadata"`
+		Items    []T          `json:"items"`
+	}
+	err := r.c.do(ctx, Request{Method: http.MethodGet, Path: r.path(r.namespace, "", ""), Query: opts.query()}, false,
+		func(body io.Reader) error { return decodeList(body, &wire.Metadata, &wire.Items) })
+	if err != nil {
+		return nil, err
+	}
+	return &List[T]{
+		ResourceVersion:    wire.Metadata.ResourceVersion,
+		Continue:           wire.Metadata.Continue,
+		RemainingItemCount: wire.Metadata.RemainingItemCount,
+		Items:              wire.Items,
+	}, nil
+}
+
+// Watch watches the objects that opts select, from opts.ResourceVersion. The watch
+// ends when ctx ends, when it is stopped, or when the server ends it.
+func (r *ResourceClient[T]) Watch(ctx context.Context, opts ListOptions) (watch.Interface, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	q := opts.query()
+	q.Set("watch", "true")
+	body, err := r.c.Stream(ctx, Request{Method: http.MethodGet, Path: r.path(r.namespace, "", ""), Query: q})
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	return watch.NewStreamWatcher(watch.StreamConfig{Body: body, New: r.kind.New, Cancel: cancel}), nil
+}
+
+func (r *ResourceClient[T]) write(ctx context.Context, method string, obj T, subresource string) (T, error) {
+	body, err := json.Marshal(obj)
+	if err != nil {
+		var zero T
+		return zero, fmt.Errorf("encode %s: %w", r.kind.Kind, err)
+	}
+	name := obj.GetObjectMeta().Name
+	if method == http.MethodPost {
+		name = ""
+	}
+	return r.object(ctx, Request{Method: method, Path: r.path(r.namespaceOf(obj), name, subresource), Body: body})
+}
+
+// Create creates obj (in the client's namespace, else obj's) and returns what the
+// server stored.
+func (r *ResourceClient[T]) Create(ctx context.Context, obj T) (T, error) {
+	return r.write(ctx, http.MethodPost, obj, "")
+}
+
+// Update replaces the object named by obj; obj's resourceVersion, when set, must be
+// current or the result is a Conflict error. The status is left as stored.
+func (r *ResourceClient[T]) Update(ctx context.Context, obj T) (T, error) {
+	return r.write(ctx, http.MethodPut, obj, "")
+}
+
+// UpdateStatus replaces the status of the object named by obj; the rest is left as
+// stored.
+func (r *ResourceClient[T]) UpdateStatus(ctx context.Context, obj T) (T, error) {
+	return r.write(ctx, http.MethodPut, obj, "status")
+}
+
+// Patch applies a patch of type pt to the named object, or to its subresource when
+// one is given ("status"), and returns the result.
+func (r *ResourceClient[T]) Patch(ctx context.Context, name string, pt PatchType, data []byte, subresource ...string) (T, error) {
+	sub := ""
+	if len(subresource) > 0 {
+		sub = subresource[0]
+	}
+	return r.object(ctx, Request{Method: http.MethodPatch, Path: r.path(r.namespace, name, sub), Body: data, ContentType: string(pt)})
+}
+
+// Delete deletes the named object; opts may be nil.
+func (r *ResourceClient[T]) Delete(ctx context.Context, name string, opts *api.DeleteOptions) error {
+	return r.delete(ctx, r.path(r.namespace, name, ""), opts, nil)
+}
+
+// DeleteCollection deletes every object that listOpts select; opts may be nil.
+func (r *ResourceClient[T]) DeleteCollection(ctx context.Context, opts *api.DeleteOptions, listOpts ListOptions) error {
+	return r.delete(ctx, r.path(r.namespace, "", ""), opts, listOpts.query())
+}
+
+func (r *ResourceClient[T]) delete(ctx context.Context, path string, opts *api.DeleteOptions, q url.Values) error {
+	req := Request{Method: http.MethodDelete, Path: path, Query: q}
+	if opts != nil {
+		o := *opts
+		o.Kind, o.APIVersion = "DeleteOptions", "v1"
+		body, err := json.Marshal(&o)
+		if err != nil {
+			return fmt.Errorf("encode DeleteOptions: %w", err)
+		}
+		req.Body = body
+	}
+	_, err := r.c.Do(ctx, req)
+	return err
+}
+
+// Bind binds a pod to the node b.Target names (POST pods/<name>/binding); b names the
+// pod. Only pods have bindings: for other resources Bind fails without a request.
+func (r *ResourceClient[T]) Bind(ctx context.Context, b *api.Binding) error {
+	if r.kind.Resource != "pods" || r.kind.Group != "" {
+		return fmt.Errorf("bind: %s have no binding subresource", r.kind.GroupResource())
+	}
+	ns := r.namespace
+	if ns == "" {
+		ns = b.Namespace
+	}
+	cp := *b
+	cp.Kind, cp.APIVersion = "Binding", "v1"
+	body, err := json.Marshal(&cp)
+	if err != nil {
+		return fmt.Errorf("encode Binding: %w", err)
+	}
+	_, err = r.c.Do(ctx, Request{Method: http.MethodPost, Path: r.path(ns, b.Name, "binding"), Body: body})
+	return err
+}
