@@ -1,0 +1,695 @@
+package cacher
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/apiserver/storage"
+)
+
+// Storage is what a Cacher wraps: the storage of one resource that can be asked for
+// progress notifications. *storage.Store implements it.
+type Storage interface {
+	storage.Interface
+	// RequestProgress makes storage send a progress notification (a BOOKMARK event
+	// carrying its current revision) to its ProgressNotify watches.
+	RequestProgress(ctx context.Context) error
+}
+
+// The defaults of Config.
+const (
+	DefaultMinCapacity      = 100
+	DefaultMaxCapacity      = 100 * 1024
+	DefaultFreshnessWindow  = 75 * time.Second
+	DefaultWatcherBuffer    = 100
+	DefaultStallTimeout     = 250 * time.Millisecond
+	DefaultBookmarkInterval = time.Minute
+	DefaultReadWait         = 3 * time.Second
+)
+
+// Config says what a Cacher caches and how.
+type Config struct {
+	// Storage is the storage the cache is filled from and that writes go to. Required.
+	Storage Storage
+	// Resource names the resource in metrics and logs, e.g. "pods". Required.
+	Resource string
+	// TypeMeta, if set, is stamped on every object the cache holds, so that readers
+	// never need to set the kind of the shared objects they are handed.
+	TypeMeta api.TypeMeta
+	// Attrs extracts the labels and fields that selectors are evaluated on; it must be
+	// the resource's AttrFunc: the cacher evaluates every predicate with it (a
+	// predicate's own Attrs is ignored). Nil means storage.MetaAttrs.
+	Attrs storage.AttrFunc
+	// IndexFields are the fields (as Attrs names them, e.g. "spec.nodeName") by which
+	// the cache indexes objects and watchers: a LIST or WATCH whose field selector
+	// requires an exact value of one of them touches only the matching objects and
+	// watchers. The namespace is always indexed.
+	IndexFields []string
+	// MinCapacity and MaxCapacity bound the number of events the ring buffer holds.
+	// Zero means DefaultMinCapacity and DefaultMaxCapacity.
+	MinCapacity, MaxCapacity int
+	// FreshnessWindow is how far back in time the buffer should reach: it doubles when
+	// it fills faster, and halves when it holds much more. Zero means
+	// DefaultFreshnessWindow.
+	FreshnessWindow time.Duration
+	// WatcherBuffer is the number of events buffered for each watcher. Zero means
+	// DefaultWatcherBuffer.
+	WatcherBuffer int
+	// StallTimeout is how long the dispatcher waits for watchers whose buffer is full
+	// before it closes them. Zero means DefaultStallTimeout.
+	StallTimeout time.Duration
+	// BookmarkInterval is how often a watcher that allows bookmarks gets one. Zero
+	// means DefaultBookmarkInterval.
+	BookmarkInterval time.Duration
+	// ReadWait bounds how long a read waits for the cache to reach the revision it
+	// needs. Zero means DefaultReadWait.
+	ReadWait time.Duration
+	// Encode encodes an object for Event.Encoded. Nil means encoding/json.Marshal.
+	Encode func(api.Object) ([]byte, error)
+	// Clock is the source of time. Nil means the system clock.
+	Clock Clock
+	// Metrics records the cache's metrics. Nil means none.
+	Metrics *Metrics
+	// Logger logs what an operator should know. Nil means no logs.
+	Logger *zap.Logger
+}
+
+// Cacher is the watch cache of one resource; it implements storage.Interface over
+// Config.Storage. Objects it returns from Get, List and Watch are shared with every
+// other reader and must not be modified (copy them first).
+type Cacher struct {
+	st      Storage
+	cfg     Config
+	clock   Clock
+	bounds  bounds
+	tick    time.Duration
+	encode  func(api.Object) ([]byte, error)
+	attrs   storage.AttrFunc
+	metrics resourceMetrics
+	logger  *zap.Logger
+
+	// progress asks the dispatcher to send a bookmark to every watcher that allows them.
+	progress chan struct{}
+	// synced is closed once the cache has been filled for the first time.
+	synced     chan struct{}
+	syncedOnce sync.Once
+	// wg counts the watcher goroutines.
+	wg sync.WaitGroup
+
+	mu sync.RWMutex
+	// running and stopped: Run has been called; Run has returned. Guarded by mu.
+	running, stopped bool
+	// ready: the cache holds a state listed from storage and follows it. Guarded by mu.
+	ready bool
+	// rev is the revision the cache has reached: every change up to it is applied.
+	rev int64
+	// revChanged is closed (and replaced) whenever rev, ready or stopped change.
+	revChanged chan struct{}
+	objs       map[string]*object
+	keys       []string // the keys of objs, sorted
+	// index maps an indexed field to its values, each to the keys of the objects that
+	// have it.
+	index  map[string]map[string]map[string]struct{}
+	events *ring
+	// watchers is the set of registered watchers (see watchers.go).
+	watchers watcherSet
+}
+
+var _ storage.Interface = (*Cacher)(nil)
+
+// New returns a Cacher for one resource. It serves reads from storage until Run has
+// filled it.
+func New(cfg Config) (*Cacher, error) {
+	switch {
+	case cfg.Storage == nil:
+		return nil, errors.New("cacher: Config.Storage is required")
+	case cfg.Resource == "":
+		return nil, errors.New("cacher: Config.Resource is required")
+	case cfg.MinCapacity < 0 || cfg.MaxCapacity < 0 || (cfg.MaxCapacity > 0 && cfg.MinCapacity > cfg.MaxCapacity):
+		return nil, fmt.Errorf("cacher: capacity bounds %d..%d are not valid", cfg.MinCapacity, cfg.MaxCapacity)
+	}
+	def := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&cfg.FreshnessWindow, DefaultFreshnessWindow)
+	def(&cfg.StallTimeout, DefaultStallTimeout)
+	def(&cfg.BookmarkInterval, DefaultBookmarkInterval)
+	def(&cfg.ReadWait, DefaultReadWait)
+	if cfg.MinCapacity == 0 {
+		cfg.MinCapacity = min(DefaultMinCapacity, max(cfg.MaxCapacity, 1))
+	}
+	if cfg.MaxCapacity == 0 {
+		cfg.MaxCapacity = max(DefaultMaxCapacity, cfg.MinCapacity)
+	}
+	if cfg.WatcherBuffer <= 0 {
+		cfg.WatcherBuffer = DefaultWatcherBuffer
+	}
+	c := &Cacher{
+		st:         cfg.Storage,
+		cfg:        cfg,
+		clock:      cfg.Clock,
+		bounds:     bounds{min: cfg.MinCapacity, max: cfg.MaxCapacity, window: cfg.FreshnessWindow},
+		tick:       min(max(cfg.BookmarkInterval/4, 10*time.Millisecond), time.Second),
+		encode:     cfg.Encode,
+		attrs:      cfg.Attrs,
+		metrics:    cfg.Metrics.forResource(cfg.Resource),
+		logger:     cfg.Logger,
+		progress:   make(chan struct{}, 1),
+		synced:     make(chan struct{}),
+		revChanged: make(chan struct{}),
+		objs:       map[string]*object{},
+		index:      map[string]map[string]map[string]struct{}{},
+		events:     newRing(cfg.MinCapacity, 0),
+		watchers:   newWatcherSet(cfg.IndexFields),
+	}
+	if c.clock == nil {
+		c.clock = realClock{}
+	}
+	if c.encode == nil {
+		c.encode = func(obj api.Object) ([]byte, error) { return json.Marshal(obj) }
+	}
+	if c.attrs == nil {
+		c.attrs = storage.MetaAttrs
+	}
+	if c.logger == nil {
+		c.logger = zap.NewNop()
+	}
+	c.logger = c.logger.With(zap.String("resource", cfg.Resource))
+	for _, f := range cfg.IndexFields {
+		c.index[f] = map[string]map[string]struct{}{}
+	}
+	c.metrics.setCapacity(cfg.MinCapacity)
+	return c, nil
+}
+
+// Synced returns a channel that is closed once the cache has been filled from storage
+// for the first time (the apiserver's readiness).
+func (c *Cacher) Synced() <-chan struct{} { return c.synced }
+
+// Run fills the cache from a consistent LIST, then follows storage with one watch,
+// applying every change and dispatching it to the watchers. When the watch breaks it
+// resumes from the last revision it reached; when that revision is no longer
+// available it lists again and closes the watchers, which cannot be continued. Run
+// returns when ctx ends, after every goroutine of the cacher (its storage watch, the
+// dispatcher and the watchers, which it closes) has exited. Run may be called once.
+func (c *Cacher) Run(ctx context.Context) error {
+	c.mu.Lock()
+	if c.running {
+		c.mu.Unlock()
+		return errors.New("cacher: Run called twice")
+	}
+	c.running = true
+	c.mu.Unlock()
+	defer c.shutdown()
+
+	const minBackoff, maxBackoff = 100 * time.Millisecond, 10 * time.Second
+	backoff := minBackoff
+	relist := true
+	for ctx.Err() == nil {
+		var err error
+		if relist {
+			if err = c.relist(ctx); err == nil {
+				relist = false
+			}
+		}
+		if err == nil {
+			start := c.clock.Now()
+			relist, err = c.follow(ctx)
+			if c.clock.Now().Sub(start) > time.Minute {
+				backoff = minBackoff
+			}
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		if err != nil {
+			c.logger.Warn("watch cache lost its storage watch", zap.Bool("relist", relist), zap.Duration("retryAfter", backoff), zap.Error(err))
+		}
+		select {
+		case <-ctx.Done():
+		case <-c.clock.After(backoff):
+		}
+		backoff = min(2*backoff, maxBackoff)
+	}
+	return nil
+}
+
+// shutdown closes every watcher, waits for their goroutines and turns the cacher into
+// a pass-through to storage.
+func (c *Cacher) shutdown() {
+	c.mu.Lock()
+	c.stopped, c.ready = true, false
+	ws := c.watchers.removeAll()
+	c.bumpLocked()
+	c.mu.Unlock()
+	for _, w := range ws {
+		w.kill()
+	}
+	c.wg.Wait()
+}
+
+// bumpLocked wakes everyone waiting for a change of rev or readiness.
+func (c *Cacher) bumpLocked() {
+	close(c.revChanged)
+	c.revChanged = make(chan struct{})
+}
+
+// relist replaces the cache's state with a consistent LIST from storage. Watchers of
+// the old state are closed: the changes between the old and the new state are not
+// known, so they cannot be continued.
+func (c *Cacher) relist(ctx context.Context) error {
+	res, err := c.st.List(ctx, "", storage.ListOptions{})
+	if err != nil {
+		return fmt.Errorf("list %s: %w", c.cfg.Resource, err)
+	}
+	objs := make(map[string]*object, len(res.Items))
+	keys := make([]string, 0, len(res.Items))
+	index := map[string]map[string]map[string]struct{}{}
+	for _, f := range c.cfg.IndexFields {
+		index[f] = map[string]map[string]struct{}{}
+	}
+	for _, item := range res.Items {
+		c.stamp(item)
+		m := item.GetObjectMeta()
+		rv, _ := storage.ParseResourceVersion(m.ResourceVersion)
+		o := c.newObject(storage.ObjectKey(m.Namespace, m.Name), item, rv)
+		objs[o.key] = o
+		keys = append(keys, o.key)
+		for f, byValue := range index {
+			addToIndex(byValue, o.fields[f], o.key)
+		}
+	}
+	sort.Strings(keys)
+
+	c.mu.Lock()
+	var closed []*watcher
+	if c.ready {
+		closed = c.watchers.removeAll()
+	}
+	c.objs, c.keys, c.index = objs, keys, index
+	c.events = newRing(len(c.events.buf), res.ResourceVersion)
+	c.rev = res.ResourceVersion
+	c.ready = true
+	c.bumpLocked()
+	c.mu.Unlock()
+	for _, w := range closed {
+		w.kill()
+	}
+	c.metrics.initializedOnce()
+	c.syncedOnce.Do(func() { close(c.synced) })
+	c.logger.Info("watch cache filled", zap.Int("objects", len(keys)), zap.Int64("revision", res.ResourceVersion), zap.Int("closedWatchers", len(closed)))
+	return nil
+}
+
+// follow watches storage from the cache's revision and applies what it sees until the
+// watch ends. It reports whether the cache must be listed again (the revision it
+// needs has been compacted).
+func (c *Cacher) follow(ctx context.Context) (relist bool, err error) {
+	c.mu.RLock()
+	from := c.rev
+	c.mu.RUnlock()
+	w, err := c.st.Watch(ctx, "", storage.WatchOptions{ResourceVersion: from, ProgressNotify: true})
+	if err != nil {
+		return false, err
+	}
+	defer w.Stop()
+	d := newDispatcher(c)
+	tick := c.clock.After(c.tick)
+	for {
+		select {
+		case <-ctx.Done():
+			return false, nil
+		case ev, ok := <-w.ResultChan():
+			if !ok {
+				return false, errors.New("storage watch closed")
+			}
+			switch ev.Type {
+			case api.Error:
+				if storage.IsExpired(ev.Err) {
+					return true, ev.Err
+				}
+				if storage.IsInvalid(ev.Err) {
+					d.fail(ev.Err)
+				}
+				return false, ev.Err
+			case api.Bookmark:
+				c.progressTo(ev.Revision)
+			default:
+				d.apply(ev)
+			}
+		case <-tick:
+			d.bookmarks(false)
+			tick = c.clock.After(c.tick)
+		case <-c.progress:
+			d.bookmarks(true)
+		}
+	}
+}
+
+// progressTo records that storage has reached rev with no change the cache has not seen.
+func (c *Cacher) progressTo(rev int64) {
+	c.mu.Lock()
+	if rev > c.rev {
+		c.rev = rev
+		c.bumpLocked()
+	}
+	c.mu.Unlock()
+}
+
+// stamp sets the configured kind on an object before the cache shares it.
+func (c *Cacher) stamp(obj api.Object) {
+	if c.cfg.TypeMeta != (api.TypeMeta{}) {
+		*obj.GetTypeMeta() = c.cfg.TypeMeta
+	}
+}
+
+func addToIndex(byValue map[string]map[string]struct{}, value, key string) {
+	keys := byValue[value]
+	if keys == nil {
+		keys = map[string]struct{}{}
+		byValue[value] = keys
+	}
+	keys[key] = struct{}{}
+}
+
+func removeFromIndex(byValue map[string]map[string]struct{}, value, key string) {
+	if keys := byValue[value]; keys != nil {
+		delete(keys, key)
+		if len(keys) == 0 {
+			delete(byValue, value)
+		}
+	}
+}
+
+// setLocked makes o the state of its key (nil prev: a new key).
+func (c *Cacher) setLocked(o, prev *object) {
+	c.objs[o.key] = o
+	if prev == nil {
+		i := sort.SearchStrings(c.keys, o.key)
+		c.keys = append(c.keys, "")
+		copy(c.keys[i+1:], c.keys[i:])
+		c.keys[i] = o.key
+	}
+	for f, byValue := range c.index {
+		if prev != nil {
+			if prev.fields[f] == o.fields[f] {
+				continue
+			}
+			removeFromIndex(byValue, prev.fields[f], o.key)
+		}
+		addToIndex(byValue, o.fields[f], o.key)
+	}
+}
+
+// deleteLocked removes the state prev.
+func (c *Cacher) deleteLocked(prev *object) {
+	delete(c.objs, prev.key)
+	if i := sort.SearchStrings(c.keys, prev.key); i < len(c.keys) && c.keys[i] == prev.key {
+		c.keys = append(c.keys[:i], c.keys[i+1:]...)
+	}
+	for f, byValue := range c.index {
+		removeFromIndex(byValue, prev.fields[f], prev.key)
+	}
+}
+
+// selectLocked returns the objects under prefix that match pred, in key order, at most
+// limit of them (0: all), and how many objects there are under prefix in all.
+func (c *Cacher) selectLocked(prefix string, pred storage.Predicate, limit int) (out []*object, total int) {
+	filter := !pred.Empty()
+	lo := sort.SearchStrings(c.keys, prefix)
+	hi := len(c.keys)
+	if prefix != "" {
+		hi = lo + sort.Search(len(c.keys)-lo, func(i int) bool { return !strings.HasPrefix(c.keys[lo+i], prefix) })
+	}
+	total = hi - lo
+	if filter && pred.Field != nil {
+		for f, byValue := range c.index {
+			v, ok := pred.Field.RequiresExactMatch(f)
+			if !ok {
+				continue
+			}
+			keys := make([]string, 0, len(byValue[v]))
+			for k := range byValue[v] {
+				if strings.HasPrefix(k, prefix) {
+					keys = append(keys, k)
+				}
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				if o := c.objs[k]; matches(pred, o) {
+					out = append(out, o)
+					if limit > 0 && len(out) == limit {
+						break
+					}
+				}
+			}
+			return out, total
+		}
+	}
+	if !filter {
+		n := hi - lo
+		if limit > 0 {
+			n = min(n, limit)
+		}
+		out = make([]*object, 0, n)
+	}
+	for _, k := range c.keys[lo:hi] {
+		o := c.objs[k]
+		if filter && !matches(pred, o) {
+			continue
+		}
+		out = append(out, o)
+		if limit > 0 && len(out) == limit {
+			break
+		}
+	}
+	return out, total
+}
+
+// await waits until ok holds (it is checked under the read lock), ctx ends or timeout
+// passes, and reports whether ok holds. With progress, it asks storage for progress
+// notifications while it waits, so that the cache learns storage's revision.
+func (c *Cacher) await(ctx context.Context, timeout time.Duration, progress bool, ok func() bool) bool {
+	start := c.clock.Now()
+	deadline := c.clock.After(timeout)
+	waited := false
+	defer func() {
+		if waited {
+			c.metrics.observeReadWait(c.clock.Now().Sub(start).Seconds())
+		}
+	}()
+	var again <-chan time.Time
+	for {
+		c.mu.RLock()
+		done, changed, stopped := ok(), c.revChanged, c.stopped
+		c.mu.RUnlock()
+		if done {
+			return true
+		}
+		if stopped {
+			return false
+		}
+		if progress && again == nil {
+			if err := c.st.RequestProgress(ctx); err != nil {
+				c.logger.Debug("request progress", zap.Error(err))
+			}
+			again = c.clock.After(250 * time.Millisecond)
+		}
+		waited = true
+		select {
+		case <-changed:
+		case <-again:
+			again = nil
+		case <-deadline:
+			return false
+		case <-ctx.Done():
+			return false
+		}
+	}
+}
+
+// awaitReady waits for the cache to be filled; false means: serve from storage.
+func (c *Cacher) awaitReady(ctx context.Context) bool {
+	return c.await(ctx, c.cfg.ReadWait, false, func() bool { return c.ready })
+}
+
+// awaitRevision waits for the cache to reach rev.
+func (c *Cacher) awaitRevision(ctx context.Context, rev int64) bool {
+	return c.await(ctx, c.cfg.ReadWait, true, func() bool { return c.ready && c.rev >= rev })
+}
+
+// awaitFresh waits for the cache to reach storage's current revision, for a
+// consistent read.
+func (c *Cacher) awaitFresh(ctx context.Context) bool {
+	if !c.awaitReady(ctx) {
+		return false
+	}
+	cur, err := c.st.CurrentRevision(ctx)
+	if err != nil {
+		return false
+	}
+	return c.awaitRevision(ctx, cur)
+}
+
+func (c *Cacher) tooLarge(rev int64) error {
+	c.mu.RLock()
+	cur := c.rev
+	c.mu.RUnlock()
+	return &storage.Error{Code: storage.CodeTooLargeResourceVersion, ResourceVersion: rev, CurrentRevision: cur,
+		Message: fmt.Sprintf("Too large resource version: %d, current: %d", rev, cur)}
+}
+
+// Create implements storage.Interface: it writes to storage.
+func (c *Cacher) Create(ctx context.Context, key string, obj api.Object) (api.Object, error) {
+	return c.st.Create(ctx, key, obj)
+}
+
+// GuaranteedUpdate implements storage.Interface: it writes to storage.
+func (c *Cacher) GuaranteedUpdate(ctx context.Context, key string, opts storage.UpdateOptions, tryUpdate storage.UpdateFunc) (api.Object, error) {
+	return c.st.GuaranteedUpdate(ctx, key, opts, tryUpdate)
+}
+
+// Delete implements storage.Interface: it writes to storage.
+func (c *Cacher) Delete(ctx context.Context, key string, opts storage.DeleteOptions) (api.Object, error) {
+	return c.st.Delete(ctx, key, opts)
+}
+
+// CurrentRevision implements storage.Interface: it asks storage.
+func (c *Cacher) CurrentRevision(ctx context.Context) (int64, error) {
+	return c.st.CurrentRevision(ctx)
+}
+
+// Get implements storage.Interface. Without a resourceVersion it reads storage; with
+// "0" it returns the cached state; with "N" the cached state once the cache has
+// reached N (TooLargeResourceVersion if it does not within Config.ReadWait).
+func (c *Cacher) Get(ctx context.Context, key string, opts storage.GetOptions) (api.Object, error) {
+	if opts.ResourceVersion == "" {
+		return c.st.Get(ctx, key, opts)
+	}
+	rev, err := storage.ParseResourceVersion(opts.ResourceVersion)
+	if err != nil {
+		return nil, err
+	}
+	if !c.awaitReady(ctx) {
+		return c.st.Get(ctx, key, opts)
+	}
+	if rev > 0 && !c.awaitRevision(ctx, rev) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return nil, c.tooLarge(rev)
+	}
+	c.mu.RLock()
+	o := c.objs[key]
+	c.mu.RUnlock()
+	if o == nil {
+		return nil, &storage.Error{Code: storage.CodeNotFound, Key: key, Message: fmt.Sprintf("key %q not found", key)}
+	}
+	return o.obj, nil
+}
+
+// List implements storage.Interface.
+//   - Continue tokens and ResourceVersionMatch Exact read storage.
+//   - No resourceVersion: a consistent read, from the cache once it has reached
+//     storage's current revision (learnt through a progress notification), from
+//     storage if it does not within Config.ReadWait.
+//   - "0": the cached state; Limit is ignored.
+//   - "N": the cached state once the cache has reached N (TooLargeResourceVersion if
+//     it does not within Config.ReadWait).
+//
+// A limited list from the cache returns a continue token at the cache's revision,
+// which storage resumes.
+func (c *Cacher) List(ctx context.Context, prefix string, opts storage.ListOptions) (*storage.ListResult, error) {
+	if opts.Continue != "" || (opts.ResourceVersionMatch != storage.MatchDefault && opts.ResourceVersionMatch != storage.MatchNotOlderThan) {
+		return c.st.List(ctx, prefix, opts)
+	}
+	rev, err := storage.ParseResourceVersion(opts.ResourceVersion)
+	if err != nil {
+		return nil, err
+	}
+	limit := opts.Limit
+	switch {
+	case opts.ResourceVersion == "":
+		if !c.awaitFresh(ctx) {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			return c.st.List(ctx, prefix, opts)
+		}
+	case rev == 0:
+		limit = 0
+		if !c.awaitReady(ctx) {
+			return c.st.List(ctx, prefix, opts)
+		}
+	default:
+		if !c.awaitReady(ctx) {
+			return c.st.List(ctx, prefix, opts)
+		}
+		if !c.awaitRevision(ctx, rev) {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			return nil, c.tooLarge(rev)
+		}
+	}
+	return c.listCached(prefix, opts.Predicate, limit)
+}
+
+func (c *Cacher) listCached(prefix string, pred storage.Predicate, limit int64) (*storage.ListResult, error) {
+	n := 0
+	if limit > 0 {
+		n = int(limit) + 1
+	}
+	c.mu.RLock()
+	rev := c.rev
+	objs, total := c.selectLocked(prefix, pred, n)
+	c.mu.RUnlock()
+	res := &storage.ListResult{ResourceVersion: rev, FromCache: true}
+	more := limit > 0 && len(objs) > int(limit)
+	if more {
+		objs = objs[:limit]
+	}
+	res.Items = make([]api.Object, len(objs))
+	for i, o := range objs {
+		res.Items[i] = o.obj
+	}
+	if more {
+		token, err := storage.EncodeContinue(objs[len(objs)-1].key+"\x00", rev)
+		if err != nil {
+			return nil, err
+		}
+		res.Continue = token
+		if pred.Empty() {
+			remaining := int64(total - len(objs))
+			res.RemainingItemCount = &remaining
+		}
+	}
+	return res, nil
+}
+
+// RequestProgress makes every watcher of the cache that allows bookmarks receive one
+// at a revision at least storage's current one (or the cache's, if the cache does not
+// catch up within Config.ReadWait).
+func (c *Cacher) RequestProgress(ctx context.Context) error {
+	if !c.awaitFresh(ctx) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	select {
+	case c.progress <- struct{}{}:
+	default:
+	}
+	return nil
+}
