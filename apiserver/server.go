@@ -18,6 +18,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/apiserver/openapi"
 	"github.com/orrery-dev/orrery/apiserver/storage"
 	"github.com/orrery-dev/orrery/internal/etcd"
 	"github.com/orrery-dev/orrery/internal/kubeconfig"
@@ -44,6 +45,8 @@ type Server struct {
 	resources  map[string]*resource // by group + "/" + resource
 	namespaces *resource
 
+	openapi *openapi.Docs // built once in New; immutable
+
 	readSlots  chan struct{}
 	writeSlots chan struct{}
 	watches    atomic.Int64
@@ -55,7 +58,12 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	docs, err := openapi.New()
+	if err != nil {
+		return nil, fmt.Errorf("apiserver: build OpenAPI documents: %w", err)
+	}
 	return &Server{
+		openapi:    docs,
 		cfg:        cfg,
 		logger:     cfg.Logger.Named("apiserver"),
 		metrics:    newMetrics(),
