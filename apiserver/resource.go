@@ -341,10 +341,17 @@ func (res *resource) create(ctx context.Context, obj api.Object, dryRun bool) (a
 		if errs := validation.Validate(obj); len(errs) > 0 {
 			return nil, invalid(res.kind, m.Name, errs)
 		}
+		key := storage.ObjectKey(m.Namespace, m.Name)
 		if dryRun {
+			// Nothing is written, but the answer is what a real create would give.
+			if _, err := res.store.Get(ctx, key, storage.GetOptions{}); err == nil {
+				return nil, api.NewAlreadyExists(res.gr, m.Name)
+			} else if !storage.IsNotFound(err) {
+				return nil, err
+			}
 			return obj, nil
 		}
-		out, err := res.store.Create(ctx, storage.ObjectKey(m.Namespace, m.Name), obj)
+		out, err := res.store.Create(ctx, key, obj)
 		if generated && storage.IsAlreadyExists(err) && attempt < 8 {
 			continue // a generated name collided: draw another
 		}
