@@ -1,12 +1,14 @@
 package apiserver
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -492,6 +494,79 @@ func TestObjectSemantics(t *testing.T) {
 		}
 		if got := names(ts.list(t, "/api/v1/namespaces/"+other+"/pods").Items); !slices.Equal(got, []string{"a9"}) {
 			t.Errorf("other namespace: got pods %v, want a9", got)
+		}
+	})
+
+	t.Run("concurrent patches all apply", func(t *testing.T) {
+		t.Parallel()
+		ns := ts.newNamespace(t, "concurrent")
+		pods := "/api/v1/namespaces/" + ns + "/pods"
+		ts.createPod(t, ns, "p", nil)
+		const n = 8
+		codes := make(chan int, n)
+		ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+		defer cancel()
+		var wg sync.WaitGroup
+		for i := range n {
+			req := ts.newRequest(t, ctx, http.MethodPatch, pods+"/p", fmt.Sprintf(`{"metadata":{"labels":{"l%d":"x"}}}`, i))
+			wg.Go(func() {
+				resp, err := ts.client.Do(req)
+				if err != nil {
+					codes <- -1
+					return
+				}
+				resp.Body.Close()
+				codes <- resp.StatusCode
+			})
+		}
+		wg.Wait()
+		close(codes)
+		for c := range codes {
+			if c != http.StatusOK {
+				t.Errorf("got code %d, want 200", c)
+			}
+		}
+		if got := ts.getPod(t, ns, "p").Labels; len(got) != n {
+			t.Errorf("got labels %v, want all %d", got, n)
+		}
+	})
+
+	t.Run("verbs and resources that do not exist", func(t *testing.T) {
+		t.Parallel()
+		ns := ts.newNamespace(t, "method")
+		pods := "/api/v1/namespaces/" + ns + "/pods"
+		ts.createPod(t, ns, "p", nil)
+		before := ts.snapshot(t, pods)
+		const notAllowed = "the server does not allow this method on the requested resource"
+		wantStatus(t, ts.do(t, http.MethodPost, pods+"/p/status", podJSON("p", nil)), 405, api.StatusReasonMethodNotAllowed, notAllowed)
+		wantStatus(t, ts.do(t, http.MethodGet, pods+"/p/binding", nil), 405, api.StatusReasonMethodNotAllowed, notAllowed)
+		wantStatus(t, ts.do(t, http.MethodGet, pods+"/p/scale", nil), 404, api.StatusReasonNotFound, "the server could not find the requested resource")
+		wantStatus(t, ts.do(t, http.MethodPut, pods+"/missing", podJSON("missing", nil)), 404, api.StatusReasonNotFound, `pods "missing" not found`)
+		// Namespaced resources need a namespace for one object; cluster-scoped ones refuse one.
+		wantStatus(t, ts.do(t, http.MethodGet, "/api/v1/pods/p", nil), 404, api.StatusReasonNotFound, "the server could not find the requested resource")
+		wantStatus(t, ts.do(t, http.MethodGet, "/api/v1/namespaces/"+ns+"/nodes", nil), 404, api.StatusReasonNotFound, "the server could not find the requested resource")
+		ts.wantUnchanged(t, pods, before)
+	})
+
+	t.Run("PUT creates a Lease", func(t *testing.T) {
+		t.Parallel()
+		ns := ts.newNamespace(t, "leases")
+		path := "/apis/coordination.k8s.io/v1/namespaces/" + ns + "/leases/holder"
+		lease := map[string]any{
+			"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+			"metadata": map[string]any{"name": "holder"},
+			"spec":     map[string]any{"holderIdentity": "a", "leaseDurationSeconds": 15},
+		}
+		var got api.Lease
+		wantCode(t, ts.do(t, http.MethodPut, path, lease), http.StatusCreated, &got)
+		if got.UID == "" || got.ResourceVersion == "" || got.Spec.HolderIdentity == nil || *got.Spec.HolderIdentity != "a" {
+			t.Errorf("got %+v, want the created lease", got)
+		}
+		lease["metadata"].(map[string]any)["resourceVersion"] = got.ResourceVersion
+		lease["spec"].(map[string]any)["holderIdentity"] = "b"
+		wantCode(t, ts.do(t, http.MethodPut, path, lease), http.StatusOK, &got)
+		if *got.Spec.HolderIdentity != "b" {
+			t.Errorf("got holder %q, want b", *got.Spec.HolderIdentity)
 		}
 	})
 

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/orrery-dev/orrery/api"
 )
@@ -271,4 +273,41 @@ func TestCompactedHistory(t *testing.T) {
 		before["after"] = ts.getPod(t, ns, "after").ResourceVersion
 	})
 	ts.wantUnchanged(t, pods, before)
+}
+
+// TestPeriodicCompaction runs the server's own compactor at a short interval and waits
+// until an old resourceVersion has expired for lists and watches.
+func TestPeriodicCompaction(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, func(c *Config) { c.CompactionInterval = 50 * time.Millisecond })
+	if ts.etcd.External {
+		t.Skip("compaction would affect the others sharing the external etcd")
+	}
+	const ns = "periodic"
+	ts.newNamespace(t, ns)
+	pods := "/api/v1/namespaces/" + ns + "/pods"
+	old := ts.createPod(t, ns, "p", nil).ResourceVersion
+	wantCode(t, ts.do(t, http.MethodPatch, pods+"/p", `{"metadata":{"labels":{"x":"y"}}}`), http.StatusOK, nil)
+	// Each compaction step writes a key, so history moves on even while nothing else does.
+	eventually(t, "resourceVersion "+old+" is compacted", func() bool {
+		r := ts.do(t, http.MethodGet, pods+"?resourceVersionMatch=Exact&resourceVersion="+old, nil)
+		if r.code != http.StatusOK && r.code != http.StatusGone {
+			t.Fatalf("got %d %s, want 200 or 410", r.code, r.body)
+		}
+		return r.code == http.StatusGone
+	})
+	w := ts.watch(t, pods+"?watch=true&resourceVersion="+old)
+	ev := w.next(t)
+	var st api.Status
+	if err := json.Unmarshal(ev.Object, &st); err != nil {
+		t.Fatal(err)
+	}
+	if ev.Type != api.Error || st.Code != 410 || st.Reason != api.StatusReasonExpired || !strings.HasPrefix(st.Message, "too old resource version: "+old+" (") {
+		t.Errorf("got %s %s, want ERROR 410 Expired", ev.Type, ev.Object)
+	}
+	w.wantEnd(t)
+	// The current state is still there.
+	if got := ts.getPod(t, ns, "p"); got.Labels["x"] != "y" {
+		t.Errorf("got labels %v, want x=y", got.Labels)
+	}
 }
