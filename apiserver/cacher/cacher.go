@@ -147,7 +147,10 @@ func New(cfg Config) (*Cacher, error) {
 	def(&cfg.BookmarkInterval, DefaultBookmarkInterval)
 	def(&cfg.ReadWait, DefaultReadWait)
 	if cfg.MinCapacity == 0 {
-		cfg.MinCapacity = min(DefaultMinCapacity, max(cfg.MaxCapacity, 1))
+		cfg.MinCapacity = DefaultMinCapacity
+		if cfg.MaxCapacity > 0 {
+			cfg.MinCapacity = min(DefaultMinCapacity, cfg.MaxCapacity)
+		}
 	}
 	if cfg.MaxCapacity == 0 {
 		cfg.MaxCapacity = max(DefaultMaxCapacity, cfg.MinCapacity)
