@@ -287,10 +287,13 @@ func TestPeriodicCompaction(t *testing.T) {
 	ts.newNamespace(t, ns)
 	pods := "/api/v1/namespaces/" + ns + "/pods"
 	old := ts.createPod(t, ns, "p", nil).ResourceVersion
-	wantCode(t, ts.do(t, http.MethodPatch, pods+"/p", `{"metadata":{"labels":{"x":"y"}}}`), http.StatusOK, nil)
-	// Each compaction step writes a key, so history moves on even while nothing else does.
-	eventually(t, "resourceVersion "+old+" is compacted", func() bool {
-		r := ts.do(t, http.MethodGet, pods+"?resourceVersionMatch=Exact&resourceVersion="+old, nil)
+	var patched api.Pod
+	wantCode(t, ts.do(t, http.MethodPatch, pods+"/p", `{"metadata":{"labels":{"x":"y"}}}`), http.StatusOK, &patched)
+	// Each compaction step writes a key, so history moves on even while nothing else
+	// does. Once the revision of the patch is gone, a watch from old (which starts at
+	// old+1, at most the patch's revision) cannot be served either.
+	eventually(t, "resourceVersion "+patched.ResourceVersion+" is compacted", func() bool {
+		r := ts.do(t, http.MethodGet, pods+"?resourceVersionMatch=Exact&resourceVersion="+patched.ResourceVersion, nil)
 		if r.code != http.StatusOK && r.code != http.StatusGone {
 			t.Fatalf("got %d %s, want 200 or 410", r.code, r.body)
 		}
