@@ -405,18 +405,17 @@ func TestIndexedFieldSelectorTransitions(t *testing.T) {
 	setColor := func(c string) func(*storagetest.Widget) {
 		return func(w *storagetest.Widget) { w.Labels = map[string]string{"color": c} }
 	}
-	r1 := mustCreate(t, e.c, widget("ns", "x", 1, "b"))  // neither
-	r2 := mustUpdate(t, e.c, "ns/x", setNode("a"))        // a: ADDED
-	r3 := mustUpdate(t, e.c, "ns/x", setColor("red"))     // a: MODIFIED, red: ADDED
-	r4 := mustUpdate(t, e.c, "ns/x", setNode("b"))        // a: DELETED, red: MODIFIED
-	r5 := mustUpdate(t, e.c, "ns/x", setColor("blue"))    // red: DELETED
+	mustCreate(t, e.c, widget("ns", "x", 1, "b"))          // neither
+	r2 := mustUpdate(t, e.c, "ns/x", setNode("a"))         // a: ADDED
+	r3 := mustUpdate(t, e.c, "ns/x", setColor("red"))      // a: MODIFIED, red: ADDED
+	r4 := mustUpdate(t, e.c, "ns/x", setNode("b"))         // a: DELETED, red: MODIFIED
+	r5 := mustUpdate(t, e.c, "ns/x", setColor("blue"))     // red: DELETED
 	r6 := mustCreate(t, e.c, widget("other", "y", 2, "a")) // a: ADDED
 	mustDelete(t, e.c, "other/y")                          // a: DELETED
 	r7, err := e.c.CurrentRevision(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_ = r1
 	wantA := []got{{api.Added, "ns/x", 1, r2}, {api.Modified, "ns/x", 1, r3}, {api.Deleted, "ns/x", 1, r4}, {api.Added, "other/y", 2, r6}, {api.Deleted, "other/y", 2, r7}}
 	wantRed := []got{{api.Added, "ns/x", 1, r3}, {api.Modified, "ns/x", 1, r4}, {api.Deleted, "ns/x", 1, r5}}
 	if diff := cmp.Diff(wantA, collect(t, wa, len(wantA))); diff != "" {
