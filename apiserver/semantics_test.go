@@ -582,6 +582,7 @@ func TestObjectSemantics(t *testing.T) {
 			t.Errorf("got %+v, want the pod as it would be stored", pod.ObjectMeta)
 		}
 		wantStatus(t, ts.do(t, http.MethodGet, pods+"/dry", nil), 404, api.StatusReasonNotFound, `pods "dry" not found`)
+		wantStatus(t, ts.do(t, http.MethodPost, pods+"?dryRun=All", podJSON("kept", nil)), 409, api.StatusReasonAlreadyExists, `pods "kept" already exists`)
 		wantCode(t, ts.do(t, http.MethodPatch, pods+"/kept?dryRun=All", `{"metadata":{"labels":{"x":"y"}}}`), http.StatusOK, &pod)
 		if pod.Labels["x"] != "y" {
 			t.Errorf("dry-run patch: got labels %v, want x=y", pod.Labels)

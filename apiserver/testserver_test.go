@@ -219,7 +219,7 @@ func (ts *testServer) send(t *testing.T, req *http.Request) *response {
 	return &response{code: resp.StatusCode, header: resp.Header, body: data}
 }
 
-// wantOK fails t unless r has the code, and decodes its body into out (if not nil).
+// wantCode fails t unless r has the code, and decodes its body into out (if not nil).
 func wantCode(t *testing.T, r *response, code int, out any) {
 	t.Helper()
 	if r.code != code {
