@@ -177,12 +177,13 @@ func TestInformerTransformAndWatchErrorHook(t *testing.T) {
 		p := pod("ns", "a", "2")
 		p.Annotations = map[string]string{"kubectl.kubernetes.io/last-applied-configuration": "{...}"}
 		w.Add(p)
-		w.Error(expired())
-		<-lw.watches
+		synctest.Wait()
 		got, err := inf.Lister().Namespace("ns").Get("a")
 		if err != nil || got.Annotations != nil {
 			t.Errorf("stored object: got %v, %v; want one without annotations", got, err)
 		}
+		w.Error(expired())
+		<-lw.watches
 		mu.Lock()
 		defer mu.Unlock()
 		if len(errs) != 1 || !errors.Is(errs[0], errExpired) {
