@@ -25,6 +25,10 @@ type waiter struct {
 // AddAfter implements DelayingInterface. Its cost is O(log n) in the number
 // of waiting items; it allocates only to grow the queue's tables.
 func (q *Queue[T]) AddAfter(item T, d time.Duration) {
+	var now int64
+	if d > 0 {
+		now = q.now() // outside the lock: the clock may be slow to read
+	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.shuttingDown {
@@ -35,7 +39,6 @@ func (q *Queue[T]) AddAfter(item T, d time.Duration) {
 		q.add(item)
 		return
 	}
-	now := q.now()
 	at := now + int64(d)
 	if at < now { // overflow: as good as never
 		at = math.MaxInt64

@@ -73,7 +73,7 @@ func (c collector[T]) Describe(ch chan<- *prometheus.Desc) {
 // computed from the items being processed at the time of the call.
 func (c collector[T]) Collect(ch chan<- prometheus.Metric) {
 	q, m := c.q, c.q.metrics
-	q.mu.Lock()
+	q.mu.RLock()
 	depth, adds, retries := q.nDirty, q.adds, q.retries
 	now := q.now()
 	var unfinished float64
@@ -87,7 +87,7 @@ func (c collector[T]) Collect(ch chan<- prometheus.Metric) {
 			}
 		}
 	}
-	q.mu.Unlock()
+	q.mu.RUnlock()
 	ch <- prometheus.MustNewConstMetric(m.depth, prometheus.GaugeValue, float64(depth))
 	ch <- prometheus.MustNewConstMetric(m.adds, prometheus.CounterValue, float64(adds))
 	ch <- prometheus.MustNewConstMetric(m.unfinished, prometheus.GaugeValue, unfinished)

@@ -110,9 +110,9 @@ type Queue[T comparable] struct {
 	base    time.Time // origin of every int64 time offset in the queue
 	metrics *metrics  // nil without a Registerer
 
-	// mu guards everything below. Add's check for a duplicate needs only
-	// the read lock, so that producers re-adding queued keys do not contend
-	// with each other.
+	// mu guards the fields from index to armedAt. Readers, such as Add's
+	// check for a duplicate, need only the read lock, so that producers
+	// re-adding queued keys do not contend with each other.
 	mu      sync.RWMutex
 	getters sync.Cond // Get waits here for a ready item or shutdown
 	drained sync.Cond // ShutDownWithDrain waits here for processing == 0
@@ -129,7 +129,7 @@ type Queue[T comparable] struct {
 	// ready holds, in FIFO order, the entry of every item that is dirty and
 	// not processing, each exactly once.
 	ready ring
-	// waiting is a min-heap on readyAt of the entries of delayed items.
+	// waiting is a min-heap on ready time of the entries of delayed items.
 	waiting []waiter
 
 	nGetters     int    // goroutines blocked in Get
@@ -285,15 +285,15 @@ func (q *Queue[T]) Done(item T) {
 
 // Len implements Interface.
 func (q *Queue[T]) Len() int {
-	q.mu.Lock()
-	defer q.mu.Unlock()
+	q.mu.RLock()
+	defer q.mu.RUnlock()
 	return q.ready.n
 }
 
 // ShuttingDown implements Interface.
 func (q *Queue[T]) ShuttingDown() bool {
-	q.mu.Lock()
-	defer q.mu.Unlock()
+	q.mu.RLock()
+	defer q.mu.RUnlock()
 	return q.shuttingDown
 }
 
