@@ -1,6 +1,7 @@
 package apiserver
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/hex"
@@ -831,13 +832,6 @@ func invalidListOptions(msg string) *api.Status {
 	return api.NewStatus(http.StatusUnprocessableEntity, api.StatusReasonInvalid, "ListOptions.meta.k8s.io \"\" is invalid: "+msg)
 }
 
-// listEnvelope is a list of any kind on the wire.
-type listEnvelope struct {
-	api.TypeMeta `json:",inline"`
-	Metadata     api.ListMeta      `json:"metadata"`
-	Items        []json.RawMessage `json:"items"`
-}
-
 func (res *resource) list(ctx context.Context, w http.ResponseWriter, r *http.Request, info requestInfo) {
 	opts, st := res.listOptions(r.URL.Query(), false)
 	if st != nil {
@@ -873,16 +867,37 @@ func (res *resource) list(ctx context.Context, w http.ResponseWriter, r *http.Re
 		writeJSON(w, http.StatusOK, l)
 		return
 	}
-	env := listEnvelope{Metadata: meta, Items: make([]json.RawMessage, 0, len(result.Items))}
-	env.Kind, env.APIVersion = res.kind.ListKind, res.kind.APIVersion()
-	for _, obj := range result.Items {
-		res.setTypeMeta(obj)
-		data, err := json.Marshal(obj)
-		if err != nil {
-			writeStatus(w, api.NewInternalError(err))
-			return
-		}
-		env.Items = append(env.Items, data)
+	data, err := res.encodeList(meta, result.Items)
+	if err != nil {
+		writeStatus(w, api.NewInternalError(err))
+		return
 	}
-	writeJSON(w, http.StatusOK, env)
+	writeRaw(w, http.StatusOK, data)
+}
+
+// encodeList writes a list of the resource's kind in one buffer, each item encoded
+// once, straight into it.
+func (res *resource) encodeList(meta api.ListMeta, items []api.Object) ([]byte, error) {
+	var buf bytes.Buffer
+	metaJSON, err := json.Marshal(meta)
+	if err != nil {
+		return nil, err
+	}
+	buf.Grow(64 + len(metaJSON) + 2048*len(items))
+	fmt.Fprintf(&buf, `{"kind":%q,"apiVersion":%q,"metadata":`, res.kind.ListKind, res.kind.APIVersion())
+	buf.Write(metaJSON)
+	buf.WriteString(`,"items":[`)
+	enc := json.NewEncoder(&buf)
+	for i, obj := range items {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		res.setTypeMeta(obj)
+		if err := enc.Encode(obj); err != nil {
+			return nil, err
+		}
+		buf.Truncate(buf.Len() - 1) // the Encoder's newline
+	}
+	buf.WriteString("]}")
+	return buf.Bytes(), nil
 }

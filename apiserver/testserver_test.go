@@ -67,7 +67,7 @@ func withEmbeddedEtcd() serverOption {
 // loopback port, a token file with the read-only user "viewer", storage in a test etcd
 // (whose client the test may use to compact history), compaction off. t's cleanup
 // stops the server and checks that Run returned nil.
-func startServer(t *testing.T, opts ...serverOption) *testServer {
+func startServer(t testing.TB, opts ...serverOption) *testServer {
 	t.Helper()
 	dir := t.TempDir()
 	tokenFile := filepath.Join(dir, "tokens.csv")
@@ -130,6 +130,7 @@ func startServer(t *testing.T, opts ...serverOption) *testServer {
 	ts.client = &http.Client{Transport: &http.Transport{
 		TLSClientConfig:     &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12},
 		MaxIdleConnsPerHost: 16,
+		ForceAttemptHTTP2:   true,
 	}}
 	ts.base = srv.URL()
 	ts.admin = srv.AdminToken()
@@ -161,7 +162,7 @@ type response struct {
 
 // newRequest builds a request as the admin. body is nil, a string, []byte, an
 // io.Reader, or anything else, which is sent as its JSON.
-func (ts *testServer) newRequest(t *testing.T, ctx context.Context, method, path string, body any, opts ...reqOption) *http.Request {
+func (ts *testServer) newRequest(t testing.TB, ctx context.Context, method, path string, body any, opts ...reqOption) *http.Request {
 	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
@@ -198,14 +199,14 @@ func (ts *testServer) newRequest(t *testing.T, ctx context.Context, method, path
 }
 
 // do sends a request and reads the whole response.
-func (ts *testServer) do(t *testing.T, method, path string, body any, opts ...reqOption) *response {
+func (ts *testServer) do(t testing.TB, method, path string, body any, opts ...reqOption) *response {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
 	defer cancel()
 	return ts.send(t, ts.newRequest(t, ctx, method, path, body, opts...))
 }
 
-func (ts *testServer) send(t *testing.T, req *http.Request) *response {
+func (ts *testServer) send(t testing.TB, req *http.Request) *response {
 	t.Helper()
 	resp, err := ts.client.Do(req)
 	if err != nil {
@@ -220,7 +221,7 @@ func (ts *testServer) send(t *testing.T, req *http.Request) *response {
 }
 
 // wantCode fails t unless r has the code, and decodes its body into out (if not nil).
-func wantCode(t *testing.T, r *response, code int, out any) {
+func wantCode(t testing.TB, r *response, code int, out any) {
 	t.Helper()
 	if r.code != code {
 		t.Fatalf("got code %d, want %d; body: %s", r.code, code, r.body)
@@ -234,7 +235,7 @@ func wantCode(t *testing.T, r *response, code int, out any) {
 
 // wantStatus fails t unless r is a failure Status with the code and reason and a
 // message equal to msg (or, for a msg ending in "...", starting with it).
-func wantStatus(t *testing.T, r *response, code int, reason api.StatusReason, msg string) *api.Status {
+func wantStatus(t testing.TB, r *response, code int, reason api.StatusReason, msg string) *api.Status {
 	t.Helper()
 	if r.code != code {
 		t.Fatalf("got code %d, want %d; body: %s", r.code, code, r.body)
@@ -274,7 +275,7 @@ type objList struct {
 }
 
 // list lists path (a collection URL with an optional query).
-func (ts *testServer) list(t *testing.T, path string) objList {
+func (ts *testServer) list(t testing.TB, path string) objList {
 	t.Helper()
 	var l objList
 	wantCode(t, ts.do(t, http.MethodGet, path, nil), http.StatusOK, &l)
@@ -282,7 +283,7 @@ func (ts *testServer) list(t *testing.T, path string) objList {
 }
 
 // snapshot is the names and resourceVersions of the objects listed at path.
-func (ts *testServer) snapshot(t *testing.T, path string) map[string]string {
+func (ts *testServer) snapshot(t testing.TB, path string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	for _, it := range ts.list(t, path).Items {
@@ -292,7 +293,7 @@ func (ts *testServer) snapshot(t *testing.T, path string) map[string]string {
 }
 
 // wantUnchanged fails t unless the objects listed at path are still before.
-func (ts *testServer) wantUnchanged(t *testing.T, path string, before map[string]string) {
+func (ts *testServer) wantUnchanged(t testing.TB, path string, before map[string]string) {
 	t.Helper()
 	if got := ts.snapshot(t, path); !maps.Equal(got, before) {
 		t.Errorf("store changed at %s: got %v, want %v", path, got, before)
@@ -310,7 +311,7 @@ func names(items []listItem) []string {
 }
 
 // newNamespace creates a namespace named after the test and returns its name.
-func (ts *testServer) newNamespace(t *testing.T, name string) string {
+func (ts *testServer) newNamespace(t testing.TB, name string) string {
 	t.Helper()
 	wantCode(t, ts.do(t, http.MethodPost, "/api/v1/namespaces", map[string]any{
 		"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": name},
@@ -328,7 +329,7 @@ func podJSON(name string, labels map[string]string) map[string]any {
 }
 
 // createPod creates a pod in ns and returns it as stored.
-func (ts *testServer) createPod(t *testing.T, ns, name string, labels map[string]string) *api.Pod {
+func (ts *testServer) createPod(t testing.TB, ns, name string, labels map[string]string) *api.Pod {
 	t.Helper()
 	var pod api.Pod
 	wantCode(t, ts.do(t, http.MethodPost, "/api/v1/namespaces/"+ns+"/pods", podJSON(name, labels)), http.StatusCreated, &pod)
@@ -336,7 +337,7 @@ func (ts *testServer) createPod(t *testing.T, ns, name string, labels map[string
 }
 
 // getPod reads a pod.
-func (ts *testServer) getPod(t *testing.T, ns, name string) *api.Pod {
+func (ts *testServer) getPod(t testing.TB, ns, name string) *api.Pod {
 	t.Helper()
 	var pod api.Pod
 	wantCode(t, ts.do(t, http.MethodGet, "/api/v1/namespaces/"+ns+"/pods/"+name, nil), http.StatusOK, &pod)
@@ -344,7 +345,7 @@ func (ts *testServer) getPod(t *testing.T, ns, name string) *api.Pod {
 }
 
 // bindPod binds a pod to node.
-func (ts *testServer) bindPod(t *testing.T, ns, name, node string) *response {
+func (ts *testServer) bindPod(t testing.TB, ns, name, node string) *response {
 	t.Helper()
 	return ts.do(t, http.MethodPost, "/api/v1/namespaces/"+ns+"/pods/"+name+"/binding", map[string]any{
 		"apiVersion": "v1", "kind": "Binding",
@@ -360,7 +361,7 @@ type watchEvent struct {
 }
 
 // meta decodes the object's metadata.
-func (e watchEvent) meta(t *testing.T) api.ObjectMeta {
+func (e watchEvent) meta(t testing.TB) api.ObjectMeta {
 	t.Helper()
 	var it listItem
 	if err := json.Unmarshal(e.Object, &it); err != nil {
@@ -382,7 +383,7 @@ type watchStream struct {
 }
 
 // watch opens a watch (path carries the query) and fails t unless it answers 200.
-func (ts *testServer) watch(t *testing.T, path string, opts ...reqOption) *watchStream {
+func (ts *testServer) watch(t testing.TB, path string, opts ...reqOption) *watchStream {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	req := ts.newRequest(t, ctx, http.MethodGet, path, nil, opts...)
@@ -434,7 +435,7 @@ func (w *watchStream) close() {
 }
 
 // next returns the next event, failing t if none comes in time or the stream ends.
-func (w *watchStream) next(t *testing.T) watchEvent {
+func (w *watchStream) next(t testing.TB) watchEvent {
 	t.Helper()
 	select {
 	case ev, ok := <-w.events:
@@ -449,7 +450,7 @@ func (w *watchStream) next(t *testing.T) watchEvent {
 }
 
 // nextChange is next, skipping BOOKMARK events.
-func (w *watchStream) nextChange(t *testing.T) watchEvent {
+func (w *watchStream) nextChange(t testing.TB) watchEvent {
 	t.Helper()
 	for {
 		if ev := w.next(t); ev.Type != api.Bookmark {
@@ -460,7 +461,7 @@ func (w *watchStream) nextChange(t *testing.T) watchEvent {
 
 // wantEnd fails t unless the stream ends cleanly (EOF) in time with no other events
 // than BOOKMARKs.
-func (w *watchStream) wantEnd(t *testing.T) {
+func (w *watchStream) wantEnd(t testing.TB) {
 	t.Helper()
 	timer := time.NewTimer(waitTimeout)
 	defer timer.Stop()
@@ -483,7 +484,7 @@ func (w *watchStream) wantEnd(t *testing.T) {
 }
 
 // wantEvent fails t unless ev has the type and names the object.
-func wantEvent(t *testing.T, ev watchEvent, typ api.EventType, name string) api.ObjectMeta {
+func wantEvent(t testing.TB, ev watchEvent, typ api.EventType, name string) api.ObjectMeta {
 	t.Helper()
 	m := ev.meta(t)
 	if ev.Type != typ || m.Name != name {
@@ -494,7 +495,7 @@ func wantEvent(t *testing.T, ev watchEvent, typ api.EventType, name string) api.
 
 // eventually waits until cond holds, checking it every few milliseconds, and fails t if
 // it does not within waitTimeout. It is for conditions that no event announces.
-func eventually(t *testing.T, what string, cond func() bool) {
+func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.NewTimer(waitTimeout)
 	defer deadline.Stop()
