@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/client"
 )
 
 // runInformer runs inf until the test ends (or stop is called) and checks that Run
@@ -186,7 +187,7 @@ func TestInformerTransformAndWatchErrorHook(t *testing.T) {
 		<-lw.watches
 		mu.Lock()
 		defer mu.Unlock()
-		if len(errs) != 1 || !errors.Is(errs[0], errExpired) {
+		if len(errs) != 1 || !client.IsExpired(errs[0]) {
 			t.Errorf("watch errors: got %v, want one expired", errs)
 		}
 	})

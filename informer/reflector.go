@@ -81,9 +81,6 @@ type Reflector[T api.Object] struct {
 	relistFresh bool
 }
 
-// errExpired ends a watch whose resourceVersion has been compacted away.
-var errExpired = errors.New("watch expired")
-
 // NewReflector checks cfg and returns a Reflector.
 func NewReflector[T api.Object](cfg ReflectorConfig[T]) (*Reflector[T], error) {
 	if cfg.ListerWatcher == nil || cfg.Sink == nil {
@@ -336,9 +333,7 @@ func (r *Reflector[T]) handle(ctx context.Context, w watch.Interface) (int, erro
 		events++
 		switch ev.Type {
 		case api.Error:
-			if isExpired(ev.Status) {
-				return events, fmt.Errorf("%w: %s", errExpired, ev.Status.Message)
-			}
+			// client.IsExpired tells a 410 from other failures; both relist.
 			return events, fmt.Errorf("watch: %w", ev.Status)
 		case api.Bookmark:
 			r.setLastRV(ev.Object.GetObjectMeta().ResourceVersion)
