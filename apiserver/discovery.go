@@ -78,9 +78,10 @@ var resourceVerbs = []string{"create", "delete", "deletecollection", "get", "lis
 
 // subresourceVerbs are the verbs of each subresource.
 var subresourceVerbs = map[string][]string{
-	"status":  {"get", "patch", "update"},
-	"scale":   {"get", "patch", "update"},
-	"binding": {"create"},
+	"status":   {"get", "patch", "update"},
+	"scale":    {"get", "patch", "update"},
+	"binding":  {"create"},
+	"finalize": {"update"},
 }
 
 // subresourceKind is the kind a subresource speaks, where it is not the resource's own.

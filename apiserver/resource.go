@@ -111,6 +111,12 @@ func (s *Server) serveResource(w http.ResponseWriter, r *http.Request, info requ
 		res.serveBinding(ctx, w, r, info)
 	case "scale":
 		res.serveScale(ctx, w, r, info)
+	case "finalize":
+		if info.Verb != "update" {
+			methodNotAllowed(w)
+			return
+		}
+		res.serveFinalize(ctx, w, r, info)
 	default:
 		writeNotFound(w, r)
 	}

@@ -768,3 +768,22 @@ func TestList(t *testing.T) {
 		ts.wantUnchanged(t, pods, before)
 	})
 }
+
+func TestNamespaceFinalize(t *testing.T) {
+	ts := startServer(t)
+	ns := ts.newNamespace(t, "finalize-me")
+	// Deleting marks it Terminating: the "kubernetes" finalizer waits for the namespace
+	// controller.
+	wantCode(t, ts.do(t, http.MethodDelete, "/api/v1/namespaces/"+ns, nil), http.StatusOK, nil)
+	var got api.Namespace
+	wantCode(t, ts.do(t, http.MethodGet, "/api/v1/namespaces/"+ns, nil), http.StatusOK, &got)
+	if got.Status.Phase != api.NamespaceTerminating || got.DeletionTimestamp == nil {
+		t.Fatalf("after delete: phase %q deletionTimestamp %v; want Terminating with a deletionTimestamp", got.Status.Phase, got.DeletionTimestamp)
+	}
+	// The finalize subresource changes spec.finalizers only; emptied, the namespace goes.
+	got.Spec.Finalizers = nil
+	got.Labels = map[string]string{"ignored": "yes"}
+	wantCode(t, ts.do(t, http.MethodPut, "/api/v1/namespaces/"+ns+"/finalize", got), http.StatusOK, nil)
+	wantStatus(t, ts.do(t, http.MethodGet, "/api/v1/namespaces/"+ns, nil), http.StatusNotFound, api.StatusReasonNotFound, `namespaces "`+ns+`" not found`)
+	wantStatus(t, ts.do(t, http.MethodGet, "/api/v1/namespaces/"+ns+"/finalize", nil), http.StatusMethodNotAllowed, api.StatusReasonMethodNotAllowed, "the server does not allow this method on the requested resource")
+}

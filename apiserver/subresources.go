@@ -187,3 +187,39 @@ func (res *resource) serveScale(ctx context.Context, w http.ResponseWriter, r *h
 	}
 	writeJSON(w, http.StatusOK, sc)
 }
+
+// serveFinalize updates a namespace's spec.finalizers, and nothing else: it is how the
+// namespace controller says it has emptied a terminating namespace. A terminating
+// namespace left without finalizers is deleted.
+func (res *resource) serveFinalize(ctx context.Context, w http.ResponseWriter, r *http.Request, info requestInfo) {
+	body, st := res.readBody(w, r)
+	if st != nil {
+		writeStatus(w, st)
+		return
+	}
+	want := &api.Namespace{}
+	if st := res.decodeBody(w, r, body, want, "Namespace", "v1"); st != nil {
+		writeStatus(w, st)
+		return
+	}
+	if st := res.checkIdentity(want, info); st != nil {
+		writeStatus(w, st)
+		return
+	}
+	out, err := res.update(ctx, info, isDryRun(r.URL.Query()), false, func(cur api.Object) (api.Object, error) {
+		ns := deepCopy(cur).(*api.Namespace)
+		if rv := want.ResourceVersion; rv != "" && rv != ns.ResourceVersion {
+			return nil, api.NewConflict(res.gr, info.Name, api.ConflictMessage)
+		}
+		ns.Spec.Finalizers = want.Spec.Finalizers
+		if errs := validation.ValidateNamespace(ns); len(errs) > 0 {
+			return nil, invalid(res.kind, info.Name, errs)
+		}
+		return ns, nil
+	})
+	if err != nil {
+		writeStatus(w, res.errStatus(err, info.Name))
+		return
+	}
+	res.writeObject(w, r, http.StatusOK, out)
+}

@@ -432,6 +432,10 @@ func TestBookmarks(t *testing.T) {
 	mustCreate(t, e.c, widget("ns", "a", 1, ""))
 	mustCreate(t, e.c, widget("ns", "b", 2, ""))
 	last := mustCreate(t, e.c, widget("other", "c", 3, ""))
+	// A consistent list: the cache has caught up with the writes.
+	if _, err := e.c.List(ctxFor(t), "", storage.ListOptions{}); err != nil {
+		t.Fatal(err)
+	}
 
 	// sendInitialEvents: the state, the initial-events-end bookmark, then periodic ones.
 	w := watch(t, e.c, "ns/", storage.WatchOptions{InitialEventsEnd: true, ProgressNotify: true})
