@@ -133,7 +133,9 @@ func poll(t *testing.T, what string, cond func(ctx context.Context) (bool, error
 	err := wait.PollUntilContextTimeout(t.Context(), 20*time.Millisecond, waitTimeout, true, func(ctx context.Context) (bool, error) {
 		ok, err := cond(ctx)
 		if err != nil {
-			last = err
+			if ctx.Err() == nil { // keep what the last complete attempt saw
+				last = err
+			}
 			return false, nil
 		}
 		return ok, nil
