@@ -93,7 +93,8 @@ func backoff(base, maxDelay time.Duration, exp int) time.Duration {
 
 // NewBucketRateLimiter returns a limiter shared by all items: each When takes
 // a token from l and returns how long until that token is available. It keeps
-// no per-item state; NumRequeues is always 0.
+// no per-item state; NumRequeues is always 0. Like l itself, it reads the
+// time package's clock (which testing/synctest fakes), not Config.Clock.
 func NewBucketRateLimiter[T comparable](l *rate.Limiter) RateLimiter[T] {
 	return bucket[T]{l}
 }
