@@ -16,6 +16,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -268,6 +269,22 @@ func TestClientErrors(t *testing.T) {
 				return err
 			},
 			is: apierrors.IsForbidden,
+		},
+		{
+			name: "delete with a wrong uid precondition is Conflict",
+			do: func(ctx context.Context) error {
+				return pods.Delete(ctx, "existing", metav1.DeleteOptions{Preconditions: metav1.NewUIDPreconditions("not-the-uid")})
+			},
+			is: apierrors.IsConflict,
+		},
+		{
+			// Kubernetes does not serve deletecollection on namespaces.
+			name: "delete collection of namespaces is MethodNotAllowed",
+			do: func(ctx context.Context) error {
+				return s.client.CoreV1().RESTClient().Delete().Resource("namespaces").
+					Param("labelSelector", "compat-test=matches-nothing").Do(ctx).Error()
+			},
+			is: apierrors.IsMethodNotSupported,
 		},
 		{
 			name: "unsupported field selector is BadRequest",
@@ -961,7 +978,103 @@ func TestClientDefaultContentType(t *testing.T) {
 	if _, err := client.CoreV1().Pods("default").List(ctx, metav1.ListOptions{}); err != nil {
 		t.Errorf("List with the default content type: %s", statusOf(err))
 	}
+	w, err := client.CoreV1().Namespaces().Watch(ctx, metav1.ListOptions{FieldSelector: "metadata.name=watched"})
+	if err != nil {
+		t.Fatalf("Watch with the default content type: %s", statusOf(err))
+	}
+	defer w.Stop()
+	if _, err := s.client.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "watched"}}, metav1.CreateOptions{}); err != nil {
+		t.Fatalf("create namespace: %s", statusOf(err))
+	}
+	select {
+	case ev := <-w.ResultChan():
+		if ns, ok := ev.Object.(*corev1.Namespace); ev.Type != watch.Added || !ok || ns.Name != "watched" {
+			t.Errorf("watch event %s %T; want ADDED namespace watched", ev.Type, ev.Object)
+		}
+	case <-time.After(10 * time.Second):
+		t.Errorf("no watch event within 10s")
+	}
 	if _, err := client.CoreV1().Pods("default").Create(ctx, newPod("proto", nil), metav1.CreateOptions{}); err != nil {
 		t.Errorf("Create with the default (protobuf) content type: %s", statusOf(err))
 	}
+}
+
+func TestClientDeletion(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	ns := s.namespace(t, "deletion")
+
+	t.Run("dry run creates nothing", func(t *testing.T) {
+		t.Parallel()
+		ctx := t.Context()
+		pods := s.client.CoreV1().Pods(ns)
+		out, err := pods.Create(ctx, newPod("dry", nil), metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
+		if err != nil {
+			t.Fatalf("dry-run create: %s", statusOf(err))
+		}
+		if out.Name != "dry" || out.UID == "" {
+			t.Errorf("dry-run create gave name %q uid %q; want dry and a uid", out.Name, out.UID)
+		}
+		if _, err := pods.Get(ctx, "dry", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+			t.Errorf("get after dry-run create: got %s; want NotFound", statusOf(err))
+		}
+	})
+
+	t.Run("a bound pod waits for its grace period", func(t *testing.T) {
+		t.Parallel()
+		ctx := t.Context()
+		pods := s.client.CoreV1().Pods(ns)
+		pod := newPod("graceful", nil)
+		pod.Spec.TerminationGracePeriodSeconds = ptr.To[int64](45)
+		mustCreate(t, pods, pod)
+		if err := pods.Bind(ctx, &corev1.Binding{
+			ObjectMeta: metav1.ObjectMeta{Name: "graceful"},
+			Target:     corev1.ObjectReference{Kind: "Node", Name: "node-1"},
+		}, metav1.CreateOptions{}); err != nil {
+			t.Fatalf("bind: %s", statusOf(err))
+		}
+		if err := pods.Delete(ctx, "graceful", metav1.DeleteOptions{}); err != nil {
+			t.Fatalf("delete: %s", statusOf(err))
+		}
+		got, err := pods.Get(ctx, "graceful", metav1.GetOptions{})
+		if err != nil {
+			t.Fatalf("get after a graceful delete: %s", statusOf(err))
+		}
+		if got.DeletionTimestamp == nil || got.DeletionGracePeriodSeconds == nil || *got.DeletionGracePeriodSeconds != 45 {
+			t.Errorf("deletionTimestamp %v grace %v; want set and 45", got.DeletionTimestamp, got.DeletionGracePeriodSeconds)
+		}
+		// What the kubelet does once the containers have stopped.
+		if err := pods.Delete(ctx, "graceful", metav1.DeleteOptions{GracePeriodSeconds: ptr.To[int64](0)}); err != nil {
+			t.Fatalf("delete with grace 0: %s", statusOf(err))
+		}
+		if _, err := pods.Get(ctx, "graceful", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+			t.Errorf("get after delete with grace 0: got %s; want NotFound", statusOf(err))
+		}
+	})
+
+	t.Run("foreground deletion waits for its finalizer", func(t *testing.T) {
+		t.Parallel()
+		ctx := t.Context()
+		rss := s.client.AppsV1().ReplicaSets(ns)
+		if _, err := rss.Create(ctx, newReplicaSet("fg", 1), metav1.CreateOptions{}); err != nil {
+			t.Fatalf("create: %s", statusOf(err))
+		}
+		if err := rss.Delete(ctx, "fg", metav1.DeleteOptions{PropagationPolicy: ptr.To(metav1.DeletePropagationForeground)}); err != nil {
+			t.Fatalf("delete: %s", statusOf(err))
+		}
+		got, err := rss.Get(ctx, "fg", metav1.GetOptions{})
+		if err != nil {
+			t.Fatalf("get after a foreground delete: %s", statusOf(err))
+		}
+		if got.DeletionTimestamp == nil || !slices.Contains(got.Finalizers, metav1.FinalizerDeleteDependents) {
+			t.Errorf("deletionTimestamp %v finalizers %v; want set and %s", got.DeletionTimestamp, got.Finalizers, metav1.FinalizerDeleteDependents)
+		}
+		// What the garbage collector does once the dependents are gone.
+		if _, err := rss.Patch(ctx, "fg", types.JSONPatchType, []byte(`[{"op":"remove","path":"/metadata/finalizers"}]`), metav1.PatchOptions{}); err != nil {
+			t.Fatalf("remove finalizers: %s", statusOf(err))
+		}
+		if _, err := rss.Get(ctx, "fg", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+			t.Errorf("get after the last finalizer went: got %s; want NotFound", statusOf(err))
+		}
+	})
 }
