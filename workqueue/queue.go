@@ -39,7 +39,9 @@ type Interface[T comparable] interface {
 	// Calling it more than once is safe.
 	ShutDown()
 	// ShutDownWithDrain is ShutDown, then waits until every item handed out
-	// by Get has been marked Done. A concurrent ShutDown ends the wait.
+	// by Get has been marked Done. A concurrent ShutDown ends the wait. A
+	// worker must not call it while it holds an item: it would wait for
+	// itself.
 	ShutDownWithDrain()
 	// ShuttingDown reports whether ShutDown or ShutDownWithDrain was called.
 	ShuttingDown() bool
