@@ -22,17 +22,11 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m,
-		// klog starts its flush daemon when the package is initialised and offers
-		// no way to stop it; client-go imports klog.
-		goleak.IgnoreTopFunction("k8s.io/klog/v2.(*flushDaemon).run.func1"),
-		// HTTP/2 and HTTP/1 connections of client-go's shared transport cache
-		// close asynchronously once the server they talk to has shut down.
-		goleak.IgnoreAnyFunction("net/http.(*persistConn).readLoop"),
-		goleak.IgnoreAnyFunction("net/http.(*persistConn).writeLoop"),
-		goleak.IgnoreAnyFunction("golang.org/x/net/http2.(*ClientConn).readLoop"),
-		goleak.IgnoreAnyFunction("net/http.(*http2ClientConn).readLoop"),
-	)
+	// client-go needs no exceptions here: informers, watches, the event
+	// broadcaster and leader electors are all stopped by the tests, and the
+	// server closes the connections of client-go's shared transports when it
+	// shuts down.
+	goleak.VerifyTestMain(m)
 }
 
 // waitTimeout bounds every wait for a condition in these tests.
