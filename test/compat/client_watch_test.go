@@ -232,6 +232,31 @@ func TestClientWatch(t *testing.T) {
 		}
 	})
 
+	t.Run("ends after timeoutSeconds", func(t *testing.T) {
+		t.Parallel()
+		pods := s.client.CoreV1().Pods(s.namespace(t, "timeout"))
+		w, err := pods.Watch(t.Context(), metav1.ListOptions{TimeoutSeconds: ptr.To[int64](1)})
+		if err != nil {
+			t.Fatalf("Watch: %s", statusOf(err))
+		}
+		defer w.Stop()
+		timer := time.NewTimer(10 * time.Second)
+		defer timer.Stop()
+		for {
+			select {
+			case ev, ok := <-w.ResultChan():
+				if !ok {
+					return // closed by the server, as asked
+				}
+				if ev.Type == watch.Error {
+					t.Fatalf("watch ended with an error event: %+v", ev.Object)
+				}
+			case <-timer.C:
+				t.Fatalf("watch with timeoutSeconds=1 still open after 10s")
+			}
+		}
+	})
+
 	t.Run("nodes", func(t *testing.T) {
 		t.Parallel()
 		ctx := t.Context()
