@@ -191,8 +191,10 @@ func (d *dispatcher) bookmarks(force bool) {
 //   - N older than the window: one ERROR event with an Expired error ("too old
 //     resource version: N (M)", M the oldest revision the cache can resume from),
 //     then the end of the watch;
-//   - 0: an ADDED event for every object that exists now (ended, with
-//     InitialEventsEnd, by a BOOKMARK carrying InitialEventsEnd), then the changes;
+//   - 0: an ADDED event for every object in the cache, then the changes; with
+//     InitialEventsEnd, the state is first brought up to storage's current revision
+//     (as a consistent LIST) and the ADDED events are followed by a BOOKMARK carrying
+//     InitialEventsEnd;
 //   - with ProgressNotify: a BOOKMARK about every Config.BookmarkInterval, and one
 //     shortly before ctx's deadline.
 //
@@ -207,6 +209,12 @@ func (c *Cacher) Watch(ctx context.Context, prefix string, opts storage.WatchOpt
 			return nil, err
 		}
 		return c.st.Watch(ctx, prefix, opts)
+	}
+	if opts.ResourceVersion == 0 && opts.InitialEventsEnd {
+		// sendInitialEvents: the initial state is a consistent read, so that it is not
+		// older than anything the client has seen. If the cache does not catch up in
+		// time, it serves the state it has.
+		c.awaitFresh(ctx)
 	}
 	deadline, _ := ctx.Deadline()
 	w := c.newWatcher(prefix, opts, deadline)

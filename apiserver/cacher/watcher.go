@@ -66,7 +66,7 @@ func (c *Cacher) newWatcher(prefix string, opts storage.WatchOptions, deadline t
 		progress: opts.ProgressNotify,
 		deadline: deadline,
 		in:       make(chan delivery, c.cfg.WatcherBuffer),
-		result:   make(chan storage.Event),
+		result:   make(chan storage.Event, resultBuffer),
 		stop:     make(chan struct{}),
 		done:     make(chan struct{}),
 	}
@@ -291,3 +291,8 @@ func (c *Cacher) removeWatcher(w *watcher) {
 	c.watchers.remove(w)
 	c.mu.Unlock()
 }
+
+// resultBuffer is the size of a watcher's result channel: a few events in flight
+// between the watcher's goroutine and its client, so that neither waits for the
+// other on every event.
+const resultBuffer = 16
