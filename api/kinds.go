@@ -25,6 +25,8 @@ type KindInfo struct {
 	Categories []string
 	// Subresources are the subresources served under each object: "status", "binding".
 	Subresources []string
+	// Verbs are the verbs the resource itself serves, as discovery lists them.
+	Verbs []string
 	// New returns an empty object of the kind with its TypeMeta set.
 	New func() Object
 	// NewList returns an empty list of the kind with its TypeMeta set.
@@ -50,29 +52,37 @@ func Kinds() []KindInfo {
 	core := func(kind string) TypeMeta { return TypeMeta{Kind: kind, APIVersion: "v1"} }
 	apps := func(kind string) TypeMeta { return TypeMeta{Kind: kind, APIVersion: "apps/v1"} }
 	coord := func(kind string) TypeMeta { return TypeMeta{Kind: kind, APIVersion: "coordination.k8s.io/v1"} }
+	all := func() []string {
+		return []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+	}
 	return []KindInfo{
 		{
 			Version: "v1", Kind: "Pod", ListKind: "PodList", Resource: "pods", SingularName: "pod",
 			Namespaced: true, ShortNames: []string{"po"}, Categories: []string{"all"},
 			Subresources: []string{"status", "binding"},
+			Verbs:        all(),
 			New:          func() Object { return &Pod{TypeMeta: core("Pod")} },
 			NewList:      func() ListObject { return &PodList{TypeMeta: core("PodList")} },
 		},
 		{
 			Version: "v1", Kind: "Node", ListKind: "NodeList", Resource: "nodes", SingularName: "node",
 			ShortNames: []string{"no"}, Subresources: []string{"status"},
+			Verbs:   all(),
 			New:     func() Object { return &Node{TypeMeta: core("Node")} },
 			NewList: func() ListObject { return &NodeList{TypeMeta: core("NodeList")} },
 		},
 		{
 			Version: "v1", Kind: "Namespace", ListKind: "NamespaceList", Resource: "namespaces", SingularName: "namespace",
 			ShortNames: []string{"ns"}, Subresources: []string{"status", "finalize"},
+			// As in Kubernetes, namespaces cannot be deleted as a collection.
+			Verbs:   []string{"create", "delete", "get", "list", "patch", "update", "watch"},
 			New:     func() Object { return &Namespace{TypeMeta: core("Namespace")} },
 			NewList: func() ListObject { return &NamespaceList{TypeMeta: core("NamespaceList")} },
 		},
 		{
 			Version: "v1", Kind: "Event", ListKind: "EventList", Resource: "events", SingularName: "event",
 			Namespaced: true, ShortNames: []string{"ev"},
+			Verbs:   all(),
 			New:     func() Object { return &Event{TypeMeta: core("Event")} },
 			NewList: func() ListObject { return &EventList{TypeMeta: core("EventList")} },
 		},
@@ -80,12 +90,14 @@ func Kinds() []KindInfo {
 			Group: "apps", Version: "v1", Kind: "ReplicaSet", ListKind: "ReplicaSetList", Resource: "replicasets",
 			SingularName: "replicaset", Namespaced: true, ShortNames: []string{"rs"}, Categories: []string{"all"},
 			Subresources: []string{"status", "scale"},
+			Verbs:        all(),
 			New:          func() Object { return &ReplicaSet{TypeMeta: apps("ReplicaSet")} },
 			NewList:      func() ListObject { return &ReplicaSetList{TypeMeta: apps("ReplicaSetList")} },
 		},
 		{
 			Group: "coordination.k8s.io", Version: "v1", Kind: "Lease", ListKind: "LeaseList", Resource: "leases",
 			SingularName: "lease", Namespaced: true,
+			Verbs:   all(),
 			New:     func() Object { return &Lease{TypeMeta: coord("Lease")} },
 			NewList: func() ListObject { return &LeaseList{TypeMeta: coord("LeaseList")} },
 		},

@@ -74,8 +74,6 @@ type versionInfo struct {
 	Platform     string `json:"platform"`
 }
 
-var resourceVerbs = []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
-
 // subresourceVerbs are the verbs of each subresource.
 var subresourceVerbs = map[string][]string{
 	"status":   {"get", "patch", "update"},
@@ -188,7 +186,7 @@ func (s *Server) serveResourceList(w http.ResponseWriter, group, version string)
 		found = true
 		list.Resources = append(list.Resources, apiResource{
 			Name: k.Resource, SingularName: k.SingularName, Namespaced: k.Namespaced, Kind: k.Kind,
-			Verbs: resourceVerbs, ShortNames: k.ShortNames, Categories: k.Categories,
+			Verbs: k.Verbs, ShortNames: k.ShortNames, Categories: k.Categories,
 		})
 		for _, sub := range k.Subresources {
 			res := apiResource{Name: k.Resource + "/" + sub, Namespaced: k.Namespaced, Kind: k.Kind, Verbs: subresourceVerbs[sub]}

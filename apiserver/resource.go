@@ -70,6 +70,10 @@ func (s *Server) serveResource(w http.ResponseWriter, r *http.Request, info requ
 		return
 	}
 	ctx := r.Context()
+	if info.Subresource == "" && !slices.Contains(res.kind.Verbs, info.Verb) {
+		methodNotAllowed(w)
+		return
+	}
 	switch info.Subresource {
 	case "":
 		switch info.Verb {

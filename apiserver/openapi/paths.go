@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/orrery-dev/orrery/api"
@@ -190,6 +191,9 @@ func resourcePaths(paths map[string]*PathItem, k api.KindInfo, kindSchema, listS
 	delColl.Parameters = deleteCollectionParams()
 	delColl.RequestBody = &RequestBody{Content: body(deleteName, mediaAny)}
 	delColl.Responses = responses(statusName, []string{mediaJSON}, "200")
+	if !slices.Contains(k.Verbs, "deletecollection") {
+		delColl = nil
+	}
 	paths[collection] = &PathItem{Parameters: collectionParams, Get: list, Post: create, Delete: delColl}
 
 	if k.Namespaced {
