@@ -6,7 +6,7 @@ BIN := bin/orrery
 
 .DEFAULT_GOAL := help
 
-.PHONY: help build test lint fmt bench
+.PHONY: help build test lint fmt bench bench-compat
 
 help: ## Show this help.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -28,5 +28,8 @@ lint: ## Check formatting (gofmt) and run go vet on every module.
 fmt: ## Format all Go files.
 	gofmt -w $$(git ls-files '*.go')
 
-bench: ## Run the storage benchmarks on embedded etcd.
-	$(GO) test -run '^$$' -bench . -benchmem ./apiserver/storage/
+bench: ## Run Orrery's benchmarks: storage on embedded etcd, the API over HTTPS, workqueues.
+	$(GO) test -run '^$$' -bench . -benchmem ./apiserver/storage/ ./apiserver/ ./workqueue/
+
+bench-compat: ## Run the side-by-side benchmarks against client-go (test/compat).
+	cd test/compat && $(GO) test -run '^$$' -bench . -benchmem -count 6 . | tee bench-compat.txt
