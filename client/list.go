@@ -4,19 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"runtime"
-	"sync"
 
 	"github.com/orrery-dev/orrery/api"
 )
 
-// listBatch is how many items one decoding worker takes at a time.
-const listBatch = 64
-
 // decodeList decodes a list response from body as it arrives: the list's metadata
-// into meta and its items into items. Items are cut out of the stream by the caller's
-// goroutine and decoded by up to GOMAXPROCS workers in batches, so decoding overlaps
-// the transfer and uses every core; the order of items is kept.
+// into meta and its items into items, each item straight from the stream into its own
+// allocation (one scan and one decode per byte; no copy of the whole body).
 func decodeList[T any](body io.Reader, meta *api.ListMeta, items *[]T) error {
 	dec := json.NewDecoder(body)
 	if err := expectDelim(dec, '{'); err != nil {
@@ -68,64 +62,13 @@ func decodeItems[T any](dec *json.Decoder, items *[]T) error {
 	if tok != json.Delim('[') {
 		return fmt.Errorf("decode list items: got %v, want [", tok)
 	}
-	type batch struct {
-		raw []json.RawMessage
-		out []T
-		err error
-	}
-	var (
-		batches []*batch
-		work    = make(chan *batch)
-		wg      sync.WaitGroup
-	)
-	for range max(1, runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for b := range work {
-				b.out = make([]T, len(b.raw))
-				for i, raw := range b.raw {
-					if err := json.Unmarshal(raw, &b.out[i]); err != nil && b.err == nil {
-						b.err = err
-					}
-				}
-				b.raw = nil
-			}
-		})
-	}
-	cur := &batch{}
-	flush := func() {
-		batches = append(batches, cur)
-		work <- cur
-		cur = &batch{}
-	}
-	var readErr error
+	out := []T{}
 	for dec.More() {
-		var raw json.RawMessage
-		if readErr = dec.Decode(&raw); readErr != nil {
-			break
+		var item T
+		if err := dec.Decode(&item); err != nil {
+			return fmt.Errorf("decode list item %d: %w", len(out), err)
 		}
-		cur.raw = append(cur.raw, raw)
-		if len(cur.raw) == listBatch {
-			flush()
-		}
-	}
-	if len(cur.raw) > 0 {
-		flush()
-	}
-	close(work)
-	wg.Wait()
-	if readErr != nil {
-		return readErr
-	}
-	n := 0
-	for _, b := range batches {
-		if b.err != nil {
-			return fmt.Errorf("decode list item: %w", b.err)
-		}
-		n += len(b.out)
-	}
-	out := make([]T, 0, n)
-	for _, b := range batches {
-		out = append(out, b.out...)
+		out = append(out, item)
 	}
 	*items = out
 	_, err = dec.Token() // ]

@@ -22,11 +22,13 @@ func (s staticLW) List(context.Context, client.ListOptions) (*client.List[*api.P
 	}}, nil
 }
 
-func (s staticLW) Watch(context.Context, client.ListOptions) (watch.Interface, error) { return s.w, nil }
+func (s staticLW) Watch(context.Context, client.ListOptions) (watch.Interface, error) {
+	return s.w, nil
+}
 
 func ExampleSharedInformer() {
 	lw := staticLW{w: watch.NewFake(10)}
-	inf, _ := informer.New(informer.Config[*api.Pod]{ListerWatcher: lw})
+	inf, _ := informer.New(informer.Config[*api.Pod]{ListerWatcher: lw, DisableWatchList: true})
 	done := make(chan struct{})
 	inf.AddHandler(informer.HandlerFuncs[*api.Pod]{
 		AddFunc: func(p *api.Pod, initial bool) { fmt.Println("add", p.Name, "initial:", initial) },

@@ -21,8 +21,9 @@ type FactoryConfig struct {
 	Client *client.Client
 	// ResyncPeriod is every informer's ResyncPeriod. Zero means no resync.
 	ResyncPeriod time.Duration
-	// WatchList makes every informer sync with a streaming list, falling back to LIST.
-	WatchList bool
+	// DisableWatchList makes every informer sync with LIST only (see
+	// Config.DisableWatchList).
+	DisableWatchList bool
 	// OnWatchError, when set, is called with each list or watch error of any informer,
 	// with the resource it is about. It must not block.
 	OnWatchError func(resource string, err error)
@@ -94,10 +95,10 @@ func For[T api.Object](f *Factory, scope Scope) *SharedInformer[T] {
 		onErr = func(err error) { f.cfg.OnWatchError(resource, err) }
 	}
 	inf, err := New(Config[T]{
-		ListerWatcher: Selected[T](rc, scope.LabelSelector, scope.FieldSelector),
-		ResyncPeriod:  f.cfg.ResyncPeriod,
-		WatchList:     f.cfg.WatchList,
-		OnWatchError:  onErr,
+		ListerWatcher:    Selected[T](rc, scope.LabelSelector, scope.FieldSelector),
+		ResyncPeriod:     f.cfg.ResyncPeriod,
+		DisableWatchList: f.cfg.DisableWatchList,
+		OnWatchError:     onErr,
 		Logger: f.logger.With(zap.String("resource", kind.GroupResource().String()),
 			zap.String("namespace", scope.Namespace), zap.String("labelSelector", scope.LabelSelector),
 			zap.String("fieldSelector", scope.FieldSelector)),

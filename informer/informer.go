@@ -27,9 +27,10 @@ type Config[T api.Object] struct {
 	// OnWatchError, when set, is called with each error that ends a list or watch. It
 	// must not block.
 	OnWatchError func(error)
-	// WatchList makes the informer sync with a streaming list (watch with
-	// sendInitialEvents), falling back to LIST when the server refuses it.
-	WatchList bool
+	// DisableWatchList makes the informer sync with LIST only. By default it syncs
+	// with a streaming list (a watch with sendInitialEvents), falling back to LIST
+	// when the server does not support it.
+	DisableWatchList bool
 	// MinWatchTimeout is passed to the Reflector. Zero means 5 minutes.
 	MinWatchTimeout time.Duration
 	// Logger receives the informer's logs. Nil means none.
@@ -83,7 +84,7 @@ func New[T api.Object](cfg Config[T]) (*SharedInformer[T], error) {
 	}
 	i.queue = NewQueue(QueueConfig[T]{Store: i.store, Transform: cfg.Transform})
 	r, err := NewReflector(ReflectorConfig[T]{
-		ListerWatcher: cfg.ListerWatcher, Sink: i.queue, WatchList: cfg.WatchList,
+		ListerWatcher: cfg.ListerWatcher, Sink: i.queue, DisableWatchList: cfg.DisableWatchList,
 		MinWatchTimeout: cfg.MinWatchTimeout, OnWatchError: cfg.OnWatchError, Logger: cfg.Logger,
 	})
 	if err != nil {

@@ -32,7 +32,7 @@ func runInformer(t *testing.T, inf *SharedInformer[*api.Pod]) (stop func()) {
 func TestInformerHandlers(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		lw := newFakeLW(listResult{items: []*api.Pod{pod("ns", "a", "1")}, rv: "10"})
-		inf, err := New(Config[*api.Pod]{ListerWatcher: lw})
+		inf, err := New(Config[*api.Pod]{DisableWatchList: true, ListerWatcher: lw})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,7 +91,7 @@ func (b *blockingHandler) OnAdd(obj *api.Pod, initial bool) {
 func TestInformerSlowHandlerDelaysNobody(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		lw := newFakeLW(listResult{rv: "1"})
-		inf, _ := New(Config[*api.Pod]{ListerWatcher: lw})
+		inf, _ := New(Config[*api.Pod]{DisableWatchList: true, ListerWatcher: lw})
 		slow := &blockingHandler{release: make(chan struct{})}
 		fast := &recorder{}
 		regSlow, _ := inf.AddHandler(slow)
@@ -122,7 +122,7 @@ func TestInformerSlowHandlerDelaysNobody(t *testing.T) {
 func TestInformerHandlerSyncedOnlyAfterHandlingInitialList(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		lw := newFakeLW(listResult{items: []*api.Pod{pod("ns", "a", "1"), pod("ns", "b", "1")}, rv: "1"})
-		inf, _ := New(Config[*api.Pod]{ListerWatcher: lw})
+		inf, _ := New(Config[*api.Pod]{DisableWatchList: true, ListerWatcher: lw})
 		slow := &blockingHandler{release: make(chan struct{})}
 		reg, _ := inf.AddHandler(slow)
 		runInformer(t, inf)
@@ -145,7 +145,7 @@ func TestInformerHandlerSyncedOnlyAfterHandlingInitialList(t *testing.T) {
 func TestInformerResync(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		lw := newFakeLW(listResult{items: []*api.Pod{pod("ns", "a", "1")}, rv: "1"})
-		inf, _ := New(Config[*api.Pod]{ListerWatcher: lw, ResyncPeriod: 30 * time.Second})
+		inf, _ := New(Config[*api.Pod]{DisableWatchList: true, ListerWatcher: lw, ResyncPeriod: 30 * time.Second})
 		rec := &recorder{}
 		inf.AddHandler(rec)
 		runInformer(t, inf)
@@ -169,9 +169,10 @@ func TestInformerTransformAndWatchErrorHook(t *testing.T) {
 		var mu sync.Mutex
 		var errs []error
 		inf, _ := New(Config[*api.Pod]{
-			ListerWatcher: lw,
-			Transform:     func(p *api.Pod) *api.Pod { p.Annotations = nil; return p },
-			OnWatchError:  func(err error) { mu.Lock(); errs = append(errs, err); mu.Unlock() },
+			DisableWatchList: true,
+			ListerWatcher:    lw,
+			Transform:        func(p *api.Pod) *api.Pod { p.Annotations = nil; return p },
+			OnWatchError:     func(err error) { mu.Lock(); errs = append(errs, err); mu.Unlock() },
 		})
 		runInformer(t, inf)
 		w := <-lw.watches
@@ -196,7 +197,7 @@ func TestInformerTransformAndWatchErrorHook(t *testing.T) {
 func TestInformerLifecycle(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		lw := newFakeLW(listResult{rv: "1"})
-		inf, _ := New(Config[*api.Pod]{ListerWatcher: lw})
+		inf, _ := New(Config[*api.Pod]{DisableWatchList: true, ListerWatcher: lw})
 		rec := &recorder{}
 		reg, _ := inf.AddHandler(rec)
 		stop := runInformer(t, inf)

@@ -55,9 +55,14 @@ type op[T api.Object] struct {
 // it was pushed. A Replace delivers, first, a Deleted delta carrying the last known
 // object for every key the new list lacks, then Added for new keys and Updated for
 // keys whose resourceVersion changed.
+//
+// Objects pushed become the Queue's: it transforms them (see QueueConfig) and compacts
+// them in place before storing (slices trimmed to their length, strings that recur
+// across objects shared), which changes nothing they say but what they cost.
 type Queue[T api.Object] struct {
 	store     *Store[T]
 	transform func(T) T
+	compactor *compactor
 
 	mu      sync.Mutex
 	ops     []op[T] // ops[head:] are pending
@@ -79,18 +84,25 @@ type QueueConfig[T api.Object] struct {
 
 // NewQueue returns an empty Queue over cfg.Store.
 func NewQueue[T api.Object](cfg QueueConfig[T]) *Queue[T] {
-	return &Queue[T]{store: cfg.Store, transform: cfg.Transform, wake: make(chan struct{}, 1), synced: make(chan struct{})}
+	return &Queue[T]{store: cfg.Store, transform: cfg.Transform, compactor: newCompactor(),
+		wake: make(chan struct{}, 1), synced: make(chan struct{})}
 }
 
 func (q *Queue[T]) push(o op[T]) {
-	if q.transform != nil {
-		if o.kind == opReplace {
-			for i := range o.items {
-				o.items[i] = q.transform(o.items[i])
-			}
-		} else if o.kind != opResync {
-			o.obj = q.transform(o.obj)
+	prepare := func(obj T) T {
+		if q.transform != nil {
+			obj = q.transform(obj)
 		}
+		q.compactor.compact(obj)
+		return obj
+	}
+	switch o.kind {
+	case opReplace:
+		for i := range o.items {
+			o.items[i] = prepare(o.items[i])
+		}
+	case opAdd, opUpdate, opDelete:
+		o.obj = prepare(o.obj)
 	}
 	q.mu.Lock()
 	q.ops = append(q.ops, o)

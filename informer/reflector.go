@@ -41,9 +41,11 @@ type ReflectorConfig[T api.Object] struct {
 	ListerWatcher ListerWatcher[T]
 	// Sink receives the list and the changes. Required.
 	Sink Sink[T]
-	// WatchList makes the Reflector get its lists as a stream of events (a watch with
-	// SendInitialEvents) and fall back to LIST when that fails.
-	WatchList bool
+	// DisableWatchList makes the Reflector use LIST only. By default it gets its lists
+	// as a stream of events (a watch with SendInitialEvents, which the server encodes
+	// and the client decodes one object at a time, overlapping both) and falls back
+	// to LIST when that fails.
+	DisableWatchList bool
 	// MinWatchTimeout is the shortest timeout asked of a watch; each watch asks for a
 	// random one between it and twice it, so that re-watches spread out. Zero means 5
 	// minutes.
@@ -55,9 +57,11 @@ type ReflectorConfig[T api.Object] struct {
 	Logger *zap.Logger
 }
 
-// Reflector mirrors a collection into a Sink: it lists (resourceVersion "0" at first,
-// served from the server's cache), replaces the Sink's content with the list, then
-// watches from the list's resourceVersion with bookmarks, pushing each change.
+// Reflector mirrors a collection into a Sink: it lists, replaces the Sink's content
+// with the list, then watches from the list's resourceVersion with bookmarks, pushing
+// each change. The list is a streaming list (a watch with SendInitialEvents, ended by
+// the bookmark annotated InitialEventsEndAnnotation) unless disabled or refused; a
+// LIST asks for resourceVersion "0" at first (served from the server's cache).
 //   - A watch that ends cleanly is resumed from the last resourceVersion seen, without
 //     a relist.
 //   - A watch that fails (an Error event, such as 410 Expired, or a broken stream)
@@ -149,7 +153,7 @@ func (r *Reflector[T]) sleep(ctx context.Context) bool {
 // why) or ctx ends.
 func (r *Reflector[T]) listAndWatch(ctx context.Context) error {
 	var w watch.Interface
-	if r.cfg.WatchList {
+	if !r.cfg.DisableWatchList {
 		var err error
 		if w, err = r.watchList(ctx); err != nil {
 			if ctx.Err() != nil {

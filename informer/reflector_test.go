@@ -33,7 +33,7 @@ func startReflector(t *testing.T, watchList bool, lw *fakeLW) *reflectorRig {
 	rig := &reflectorRig{lw: lw, store: NewStore[*api.Pod](nil)}
 	q := NewQueue(QueueConfig[*api.Pod]{Store: rig.store})
 	r, err := NewReflector(ReflectorConfig[*api.Pod]{
-		ListerWatcher: lw, Sink: q, WatchList: watchList,
+		ListerWatcher: lw, Sink: q, DisableWatchList: !watchList,
 		OnWatchError: func(err error) { rig.mu.Lock(); rig.errs = append(rig.errs, err); rig.mu.Unlock() },
 	})
 	if err != nil {

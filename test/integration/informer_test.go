@@ -149,7 +149,8 @@ func TestInformerSurvivesApiserverRestart(t *testing.T) {
 	s1 := startServer(t, cfg)
 	c := newClient(t, s1)
 	inf, err := informer.New(informer.Config[*api.Pod]{
-		ListerWatcher: client.Resource[*api.Pod](c, "pods").Namespace("default"),
+		ListerWatcher:    client.Resource[*api.Pod](c, "pods").Namespace("default"),
+		DisableWatchList: true, // the other tests sync with streaming lists
 	})
 	if err != nil {
 		t.Fatal(err)
