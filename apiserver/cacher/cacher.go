@@ -664,8 +664,9 @@ func (c *Cacher) listCached(prefix string, pred storage.Predicate, limit int64) 
 		objs = objs[:limit]
 	}
 	res.Items = make([]api.Object, len(objs))
+	res.Encoded = make([]func() ([]byte, error), len(objs))
 	for i, o := range objs {
-		res.Items[i] = o.obj
+		res.Items[i], res.Encoded[i] = o.obj, o.encoded
 	}
 	if more {
 		token, err := storage.EncodeContinue(objs[len(objs)-1].key+"\x00", rev)

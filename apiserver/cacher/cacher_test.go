@@ -238,7 +238,17 @@ func TestListFromCache(t *testing.T) {
 			if len(res.Items) != tc.wantKeys || res.FromCache != tc.fromCache || (res.Continue != "") != tc.continues {
 				t.Errorf("got %d items, from cache %v, continue %q; want %d, %v, continue %v", len(res.Items), res.FromCache, res.Continue, tc.wantKeys, tc.fromCache, tc.continues)
 			}
-			for _, it := range res.Items {
+			if tc.fromCache != (len(res.Encoded) == len(res.Items)) {
+				t.Errorf("got %d encodings for %d items", len(res.Encoded), len(res.Items))
+			}
+			for i, it := range res.Items {
+				if tc.fromCache {
+					data, err := res.Encoded[i]()
+					var back storagetest.Widget
+					if err != nil || json.Unmarshal(data, &back) != nil || back.Name != it.GetObjectMeta().Name || back.Kind != "Widget" {
+						t.Errorf("encoding of item %d: %s, %v", i, data, err)
+					}
+				}
 				if !strings.HasPrefix(storage.ObjectKey(it.GetObjectMeta().Namespace, it.GetObjectMeta().Name), tc.prefix) {
 					t.Errorf("item %s/%s outside %q", it.GetObjectMeta().Namespace, it.GetObjectMeta().Name, tc.prefix)
 				}

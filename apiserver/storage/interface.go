@@ -114,6 +114,11 @@ type ListResult struct {
 	// sets it). The apiserver uses it to tell cache-served from etcd-served lists apart
 	// in its metrics.
 	FromCache bool
+	// Encoded, when not nil, holds for each item a function that returns the item's
+	// JSON encoding, computed at most once and shared with every other reader (see
+	// Event.Encoded); the bytes must not be modified. Nil (the etcd Store) means:
+	// encode the items yourself.
+	Encoded []func() ([]byte, error)
 }
 
 // WatchOptions are the options of Watch.
