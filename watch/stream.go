@@ -58,34 +58,121 @@ func (s *streamWatcher) stop() {
 	})
 }
 
-type wireEvent struct {
-	Type   api.EventType   `json:"type"`
-	Object json.RawMessage `json:"object"`
-}
-
 func (s *streamWatcher) receive() {
 	defer close(s.result)
 	defer s.stop()
-	dec := json.NewDecoder(s.cfg.Body)
+	body := &readErr{r: s.cfg.Body}
+	dec := json.NewDecoder(body)
 	for {
-		var line wireEvent
-		if err := dec.Decode(&line); err != nil {
-			// A syntax error is bad content; anything else is the stream ending or
-			// breaking, which the reader learns from the closed channel.
+		ev, err := s.next(dec)
+		if err != nil {
+			// Bad content is reported; the stream ending or breaking is not (the reader
+			// learns it from the closed channel).
 			var syntax *json.SyntaxError
-			if s.stopped() || !errors.As(err, &syntax) {
+			bad := errors.As(err, &syntax) || errors.Is(err, errBadEvent)
+			broken := errors.Is(err, io.ErrUnexpectedEOF) || (body.err != nil && !errors.Is(body.err, io.EOF))
+			if s.stopped() || !bad || broken {
 				return
 			}
 			s.send(Event{Type: api.Error, Status: decodeStatus(err)})
 			return
 		}
-		ev, err := s.decode(line)
-		if err != nil {
-			ev = Event{Type: api.Error, Status: decodeStatus(err)}
-		}
-		if !s.send(ev) || err != nil {
+		if !s.send(ev) {
 			return
 		}
+	}
+}
+
+// readErr remembers the error its reader returned, to tell a broken stream from bad
+// content.
+type readErr struct {
+	r   io.Reader
+	err error
+}
+
+func (r *readErr) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err != nil {
+		r.err = err
+	}
+	return n, err
+}
+
+// errBadEvent is a well-formed line that is not a valid event.
+var errBadEvent = errors.New("bad watch event")
+
+// next decodes one event. The server writes "type" before "object", so the object is
+// decoded straight from the stream into its final type; lines in the other order are
+// decoded through a copy of the object.
+func (s *streamWatcher) next(dec *json.Decoder) (Event, error) {
+	if tok, err := dec.Token(); err != nil {
+		return Event{}, err
+	} else if tok != json.Delim('{') {
+		return Event{}, fmt.Errorf("%w: got %v, want an object", errBadEvent, tok)
+	}
+	var (
+		typ     api.EventType
+		raw     json.RawMessage
+		ev      Event
+		decoded bool
+	)
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return Event{}, err
+		}
+		switch key {
+		case "type":
+			if err := dec.Decode(&typ); err != nil {
+				return Event{}, err
+			}
+		case "object":
+			if typ == "" {
+				if err := dec.Decode(&raw); err != nil {
+					return Event{}, err
+				}
+				continue
+			}
+			if ev, err = s.decodeObject(typ, dec.Decode); err != nil {
+				return Event{}, err
+			}
+			decoded = true
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return Event{}, err
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil { // }
+		return Event{}, err
+	}
+	if decoded {
+		return ev, nil
+	}
+	if raw == nil {
+		return Event{}, fmt.Errorf("%w: %q event without an object", errBadEvent, typ)
+	}
+	return s.decodeObject(typ, func(v any) error { return json.Unmarshal(raw, v) })
+}
+
+// decodeObject decodes the object of an event of type typ with decode.
+func (s *streamWatcher) decodeObject(typ api.EventType, decode func(any) error) (Event, error) {
+	switch typ {
+	case api.Error:
+		st := &api.Status{}
+		if err := decode(st); err != nil {
+			return Event{}, fmt.Errorf("%w: %w", errBadEvent, err)
+		}
+		return Event{Type: api.Error, Status: st}, nil
+	case api.Added, api.Modified, api.Deleted, api.Bookmark:
+		obj := s.cfg.New()
+		if err := decode(obj); err != nil {
+			return Event{}, fmt.Errorf("%w: %w", errBadEvent, err)
+		}
+		return Event{Type: typ, Object: obj}, nil
+	default:
+		return Event{}, fmt.Errorf("%w: unknown event type %q", errBadEvent, typ)
 	}
 }
 
@@ -105,28 +192,6 @@ func (s *streamWatcher) stopped() bool {
 		return true
 	default:
 		return false
-	}
-}
-
-// errUnknownType is a well-formed event of a type the protocol does not have.
-var errUnknownType = errors.New("unknown event type")
-
-func (s *streamWatcher) decode(line wireEvent) (Event, error) {
-	switch line.Type {
-	case api.Error:
-		st := &api.Status{}
-		if err := json.Unmarshal(line.Object, st); err != nil {
-			return Event{}, err
-		}
-		return Event{Type: api.Error, Status: st}, nil
-	case api.Added, api.Modified, api.Deleted, api.Bookmark:
-		obj := s.cfg.New()
-		if err := json.Unmarshal(line.Object, obj); err != nil {
-			return Event{}, err
-		}
-		return Event{Type: line.Type, Object: obj}, nil
-	default:
-		return Event{}, fmt.Errorf("%w %q", errUnknownType, line.Type)
 	}
 }
 

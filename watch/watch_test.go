@@ -268,6 +268,16 @@ func TestStreamWatcher(t *testing.T) {
 			want: []string{"ERROR InternalError"},
 		},
 		{
+			name: "object before type",
+			body: `{"object":{"metadata":{"name":"a"}},"extra":1,"type":"MODIFIED"}` + "\n",
+			want: []string{"MODIFIED a"},
+		},
+		{
+			name: "event without an object is an error event",
+			body: `{"type":"ADDED"}` + "\n",
+			want: []string{"ERROR InternalError"},
+		},
+		{
 			name: "truncated stream just ends",
 			body: `{"type":"ADDED","object":{"metadata":{"name":"a"}}}` + "\n" + `{"type":"ADDED","object":{"meta`,
 			want: []string{"ADDED a"},
