@@ -25,6 +25,10 @@
 //   - HasSynced (of the informer, and of each Registration) becomes true once the
 //     first list is stored (and, for a Registration, handled).
 //   - Objects in the Store and passed to handlers are shared: never mutate them.
+//   - Objects are compacted before they are stored (slices trimmed to their length,
+//     strings that recur across objects held once), which changes nothing they say.
+//   - The first sync is a streaming list (a watch with sendInitialEvents) where the
+//     server supports it, else a LIST; either way handlers see the same thing.
 //
 // Lifecycle: SharedInformer.Run(ctx) lists, watches and feeds handlers until ctx ends,
 // and returns only after every goroutine it started has exited. Factory.Start(ctx)
