@@ -1,0 +1,321 @@
+package protobuf
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/orrery-dev/orrery/api"
+)
+
+// The range of seconds a Timestamp may hold: 0001-01-01T00:00:00Z to
+// 9999-12-31T23:59:59Z, the years RFC 3339 can write.
+const (
+	minTimestampSeconds = -62135596800
+	maxTimestampSeconds = 253402300799
+)
+
+// decodeMessage decodes the message data, described by m, into out: a field's value
+// under its JSON name. Protobuf's merge rules hold: a scalar that occurs twice keeps
+// the last value, a repeated field appends, an embedded message merges into the one
+// already read, a map entry replaces the entry with the same key. Times, quantities and
+// int-or-strings are read whole and replace an earlier value, as Kubernetes' own
+// decoders do. depth is the nesting level of data, 1 for the object itself.
+func decodeMessage(data []byte, m *message, out map[string]any, depth int) error {
+	if depth > maxDepth {
+		return errTooDeep
+	}
+	r := reader{buf: data}
+	for !r.done() {
+		num, wire, err := r.tag()
+		if err != nil {
+			return fmt.Errorf("%s: %w", m.name, err)
+		}
+		f, ok := m.lookup(num)
+		if !ok {
+			if err := r.skip(num, wire, depth); err != nil {
+				return fmt.Errorf("%s: %w", m.name, err)
+			}
+			continue
+		}
+		if err := decodeField(&r, f, wire, out, depth); err != nil {
+			return fmt.Errorf("%s.%s: %w", m.name, f.describe(), err)
+		}
+	}
+	return nil
+}
+
+// describe names f in error messages.
+func (f *field) describe() string {
+	if f.name != "" {
+		return f.name
+	}
+	return f.msg.name
+}
+
+// decodeField reads one occurrence of f from r.
+func decodeField(r *reader, f *field, wire int, out map[string]any, depth int) error {
+	if want := f.kind.wireType(); wire != want {
+		return fmt.Errorf("%w %d (want %d)", errBadWireType, wire, want)
+	}
+	if wire == wireVarint {
+		v, err := r.varint()
+		if err != nil {
+			return err
+		}
+		switch f.kind {
+		case kindBool:
+			set(out, f, v != 0)
+		case kindInt32:
+			set(out, f, int64(int32(v)))
+		default:
+			set(out, f, int64(v))
+		}
+		return nil
+	}
+	b, err := r.bytes()
+	if err != nil {
+		return err
+	}
+	switch f.kind {
+	case kindString:
+		set(out, f, string(b))
+	case kindMessage:
+		if f.repeated {
+			sub := make(map[string]any)
+			if err := decodeMessage(b, f.msg, sub, depth+1); err != nil {
+				return err
+			}
+			set(out, f, sub)
+			return nil
+		}
+		sub, ok := out[f.name].(map[string]any)
+		if !ok {
+			sub = make(map[string]any)
+			out[f.name] = sub
+		}
+		return decodeMessage(b, f.msg, sub, depth+1)
+	case kindInline:
+		return decodeMessage(b, f.msg, out, depth+1)
+	case kindTime, kindMicroTime:
+		v, err := decodeTime(b, f.kind == kindMicroTime, depth+1)
+		if err != nil {
+			return err
+		}
+		set(out, f, v)
+	case kindQuantity:
+		v, err := decodeQuantity(b, depth+1)
+		if err != nil {
+			return err
+		}
+		set(out, f, v)
+	case kindIntOrString:
+		v, err := decodeIntOrString(b, depth+1)
+		if err != nil {
+			return err
+		}
+		set(out, f, v)
+	case kindStringMap, kindQuantityMap:
+		key, val, err := decodeMapEntry(b, f.kind == kindQuantityMap, depth+1)
+		if err != nil {
+			return err
+		}
+		entries, ok := out[f.name].(map[string]any)
+		if !ok {
+			entries = make(map[string]any)
+			out[f.name] = entries
+		}
+		entries[key] = val
+	default:
+		return fmt.Errorf("field kind %d is not decodable", f.kind)
+	}
+	return nil
+}
+
+// set stores v under f's name, appending when f is repeated.
+func set(out map[string]any, f *field, v any) {
+	if !f.repeated {
+		out[f.name] = v
+		return
+	}
+	list, _ := out[f.name].([]any)
+	out[f.name] = append(list, v)
+}
+
+// decodeTime reads a meta/v1 Time or MicroTime, {seconds = 1 int64, nanos = 2 int32},
+// and writes it as its JSON does. An empty message is the zero time, JSON null. A Time
+// keeps whole seconds (Kubernetes ignores its nanos); a MicroTime, microseconds.
+func decodeTime(data []byte, micro bool, depth int) (any, error) {
+	if len(data) == 0 {
+		return nil, nil
+	}
+	var seconds int64
+	var nanos int32
+	r := reader{buf: data}
+	for !r.done() {
+		num, wire, err := r.tag()
+		if err != nil {
+			return nil, err
+		}
+		if num > 2 {
+			if err := r.skip(num, wire, depth); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if wire != wireVarint {
+			return nil, fmt.Errorf("%w %d for timestamp field %d", errBadWireType, wire, num)
+		}
+		v, err := r.varint()
+		if err != nil {
+			return nil, err
+		}
+		if num == 1 {
+			seconds = int64(v)
+		} else {
+			nanos = int32(v)
+		}
+	}
+	if seconds < minTimestampSeconds || seconds > maxTimestampSeconds {
+		return nil, fmt.Errorf("timestamp seconds %d out of range", seconds)
+	}
+	if !micro {
+		return time.Unix(seconds, 0).UTC().Format(time.RFC3339), nil
+	}
+	if nanos < 0 || nanos >= 1e9 {
+		return nil, fmt.Errorf("timestamp nanos %d out of range", nanos)
+	}
+	t := time.Unix(seconds, int64(nanos)).Truncate(time.Microsecond)
+	return t.UTC().Format(api.RFC3339Micro), nil
+}
+
+// decodeQuantity reads a resource.Quantity, {string = 1}; an empty message is zero.
+func decodeQuantity(data []byte, depth int) (string, error) {
+	q := "0"
+	r := reader{buf: data}
+	for !r.done() {
+		num, wire, err := r.tag()
+		if err != nil {
+			return "", err
+		}
+		if num != 1 {
+			if err := r.skip(num, wire, depth); err != nil {
+				return "", err
+			}
+			continue
+		}
+		if wire != wireBytes {
+			return "", fmt.Errorf("%w %d for quantity field %d", errBadWireType, wire, num)
+		}
+		b, err := r.bytes()
+		if err != nil {
+			return "", err
+		}
+		q = string(b)
+	}
+	return q, nil
+}
+
+// decodeIntOrString reads an intstr.IntOrString, {type = 1, intVal = 2, strVal = 3}:
+// type 0 is the number intVal, type 1 the string strVal.
+func decodeIntOrString(data []byte, depth int) (any, error) {
+	var typ int64
+	var intVal int32
+	var strVal string
+	r := reader{buf: data}
+	for !r.done() {
+		num, wire, err := r.tag()
+		if err != nil {
+			return nil, err
+		}
+		switch num {
+		case 1, 2:
+			if wire != wireVarint {
+				return nil, fmt.Errorf("%w %d for int-or-string field %d", errBadWireType, wire, num)
+			}
+			v, err := r.varint()
+			if err != nil {
+				return nil, err
+			}
+			if num == 1 {
+				typ = int64(v)
+			} else {
+				intVal = int32(v)
+			}
+		case 3:
+			if wire != wireBytes {
+				return nil, fmt.Errorf("%w %d for int-or-string field %d", errBadWireType, wire, num)
+			}
+			b, err := r.bytes()
+			if err != nil {
+				return nil, err
+			}
+			strVal = string(b)
+		default:
+			if err := r.skip(num, wire, depth); err != nil {
+				return nil, err
+			}
+		}
+	}
+	switch typ {
+	case 0:
+		return int64(intVal), nil
+	case 1:
+		return strVal, nil
+	default:
+		return nil, fmt.Errorf("int-or-string of unknown type %d", typ)
+	}
+}
+
+// errMapKey is returned for a map entry whose key is not a string.
+var errMapKey = errors.New("map entry key must be a string")
+
+// decodeMapEntry reads one entry of a map<string, string> or map<string, Quantity>:
+// {key = 1, value = 2}. A missing key is "", a missing value the zero value.
+func decodeMapEntry(data []byte, quantity bool, depth int) (string, any, error) {
+	if depth > maxDepth {
+		return "", nil, errTooDeep
+	}
+	key, val := "", "0"
+	if !quantity {
+		val = ""
+	}
+	r := reader{buf: data}
+	for !r.done() {
+		num, wire, err := r.tag()
+		if err != nil {
+			return "", nil, err
+		}
+		switch num {
+		case 1:
+			if wire != wireBytes {
+				return "", nil, errMapKey
+			}
+			b, err := r.bytes()
+			if err != nil {
+				return "", nil, err
+			}
+			key = string(b)
+		case 2:
+			if wire != wireBytes {
+				return "", nil, fmt.Errorf("%w %d for map value", errBadWireType, wire)
+			}
+			b, err := r.bytes()
+			if err != nil {
+				return "", nil, err
+			}
+			if quantity {
+				if val, err = decodeQuantity(b, depth+1); err != nil {
+					return "", nil, err
+				}
+			} else {
+				val = string(b)
+			}
+		default:
+			if err := r.skip(num, wire, depth); err != nil {
+				return "", nil, err
+			}
+		}
+	}
+	return key, val, nil
+}
