@@ -75,8 +75,10 @@ func newMessage(name string, fields ...field) *message {
 	return m
 }
 
-func str(num int, name string) field  { return field{num: num, name: name, kind: kindString} }
-func strs(num int, name string) field { return field{num: num, name: name, kind: kindString, repeated: true} }
+func str(num int, name string) field { return field{num: num, name: name, kind: kindString} }
+func strs(num int, name string) field {
+	return field{num: num, name: name, kind: kindString, repeated: true}
+}
 func boolean(num int, name string) field {
 	return field{num: num, name: name, kind: kindBool}
 }
