@@ -51,6 +51,11 @@ type Config struct {
 	// ShutdownTimeout bounds how long in-flight requests may finish on shutdown. Zero
 	// means 60 seconds.
 	ShutdownTimeout time.Duration
+	// DisableWatchCache serves every read from etcd instead of from the watch caches.
+	DisableWatchCache bool
+	// WatchBookmarkInterval is how often a watch that allows bookmarks gets one from the
+	// watch cache. Zero means one minute.
+	WatchBookmarkInterval time.Duration
 	// EtcdProgressNotifyInterval is how often the embedded etcd sends progress
 	// notifications (watch bookmarks). Zero means 5 seconds.
 	EtcdProgressNotifyInterval time.Duration

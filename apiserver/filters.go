@@ -15,10 +15,23 @@ import (
 // publicPaths answer without authentication, as Kubernetes' public-info-viewer role.
 var publicPaths = map[string]bool{"/healthz": true, "/livez": true, "/readyz": true, "/version": true}
 
-// recorder remembers the status code written, for metrics and logs.
+// recorder remembers the status code written, for metrics and logs, and where a list
+// was served from.
 type recorder struct {
 	http.ResponseWriter
-	code int
+	code   int
+	source string // "cache" or "etcd" for lists; "" otherwise
+}
+
+// setSource records whether the watch cache served a list, for the source label of
+// apiserver_request_total.
+func setSource(w http.ResponseWriter, fromCache bool) {
+	if rec, ok := w.(*recorder); ok {
+		rec.source = "etcd"
+		if fromCache {
+			rec.source = "cache"
+		}
+	}
 }
 
 func (r *recorder) WriteHeader(code int) {
@@ -67,7 +80,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			code = http.StatusOK
 		}
 		elapsed := time.Since(start)
-		s.metrics.requests.WithLabelValues(metricVerb, metricResource, strconv.Itoa(code)).Inc()
+		s.metrics.requests.WithLabelValues(metricVerb, metricResource, strconv.Itoa(code), rec.source).Inc()
 		if info.Verb != "watch" {
 			s.metrics.requestDuration.WithLabelValues(metricVerb, metricResource).Observe(elapsed.Seconds())
 		}

@@ -20,8 +20,8 @@ func newMetrics() *metrics {
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "apiserver_request_total",
-			Help: "Counter of apiserver requests broken out for each verb, resource and HTTP response code.",
-		}, []string{"verb", "resource", "code"}),
+			Help: "Counter of apiserver requests broken out for each verb, resource and HTTP response code; source tells whether a list was served from the watch cache or from etcd.",
+		}, []string{"verb", "resource", "code", "source"}),
 		requestDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "apiserver_request_duration_seconds",
 			Help:    "Response latency distribution in seconds for each verb and resource.",

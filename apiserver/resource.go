@@ -135,10 +135,13 @@ func (res *resource) key(info requestInfo) string {
 	return storage.ObjectKey(info.Namespace, info.Name)
 }
 
-// setTypeMeta stamps obj with the kind and API version of the resource.
+// setTypeMeta stamps obj with the kind and API version of the resource. Objects from
+// the watch cache are shared and already stamped: they are only read.
 func (res *resource) setTypeMeta(obj api.Object) {
 	tm := obj.GetTypeMeta()
-	tm.Kind, tm.APIVersion = res.kind.Kind, res.kind.APIVersion()
+	if kind, version := res.kind.Kind, res.kind.APIVersion(); tm.Kind != kind || tm.APIVersion != version {
+		tm.Kind, tm.APIVersion = kind, version
+	}
 }
 
 func (res *resource) get(ctx context.Context, w http.ResponseWriter, r *http.Request, info requestInfo) {
@@ -286,7 +289,12 @@ func isDryRun(q url.Values) bool { return slices.Contains(q["dryRun"], "All") }
 // checkNamespace makes sure objects may be created in ns: it exists and is not being
 // deleted.
 func (res *resource) checkNamespace(ctx context.Context, ns, name string) error {
-	obj, err := res.s.namespaces.store.Get(ctx, ns, storage.GetOptions{})
+	// The watch cache answers at once; a namespace it does not know yet (just
+	// created) is looked up in etcd before the create is refused.
+	obj, err := res.s.namespaces.store.Get(ctx, ns, storage.GetOptions{ResourceVersion: "0"})
+	if storage.IsNotFound(err) {
+		obj, err = res.s.namespaces.store.Get(ctx, ns, storage.GetOptions{})
+	}
 	if storage.IsNotFound(err) {
 		return api.NewNotFound(res.s.namespaces.gr, ns)
 	}
@@ -853,6 +861,7 @@ func (res *resource) list(ctx context.Context, w http.ResponseWriter, r *http.Re
 		writeStatus(w, res.errStatus(err, ""))
 		return
 	}
+	setSource(w, result.FromCache)
 	meta := api.ListMeta{
 		ResourceVersion:    storage.FormatResourceVersion(result.ResourceVersion),
 		Continue:           result.Continue,
@@ -877,7 +886,7 @@ func (res *resource) list(ctx context.Context, w http.ResponseWriter, r *http.Re
 		writeJSON(w, http.StatusOK, l)
 		return
 	}
-	data, err := res.encodeList(meta, result.Items)
+	data, err := res.encodeList(meta, result.Items, result.Encoded)
 	if err != nil {
 		writeStatus(w, api.NewInternalError(err))
 		return
@@ -886,8 +895,9 @@ func (res *resource) list(ctx context.Context, w http.ResponseWriter, r *http.Re
 }
 
 // encodeList writes a list of the resource's kind in one buffer, each item encoded
-// once, straight into it.
-func (res *resource) encodeList(meta api.ListMeta, items []api.Object) ([]byte, error) {
+// once, straight into it, or copied from its shared encoding when the watch cache
+// has one (encoded[i]).
+func (res *resource) encodeList(meta api.ListMeta, items []api.Object, encoded []func() ([]byte, error)) ([]byte, error) {
 	var buf bytes.Buffer
 	metaJSON, err := json.Marshal(meta)
 	if err != nil {
@@ -901,6 +911,14 @@ func (res *resource) encodeList(meta api.ListMeta, items []api.Object) ([]byte, 
 	for i, obj := range items {
 		if i > 0 {
 			buf.WriteByte(',')
+		}
+		if encoded != nil && encoded[i] != nil {
+			data, err := encoded[i]()
+			if err != nil {
+				return nil, err
+			}
+			buf.Write(data)
+			continue
 		}
 		res.setTypeMeta(obj)
 		if err := enc.Encode(obj); err != nil {

@@ -18,6 +18,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/apiserver/cacher"
 	"github.com/orrery-dev/orrery/apiserver/openapi"
 	"github.com/orrery-dev/orrery/apiserver/storage"
 	"github.com/orrery-dev/orrery/internal/etcd"
@@ -44,6 +45,7 @@ type Server struct {
 	authn      *tokenAuthenticator
 	resources  map[string]*resource // by group + "/" + resource
 	namespaces *resource
+	cachers    []*cacher.Cacher
 
 	openapi *openapi.Docs // built once in New; immutable
 
@@ -119,6 +121,27 @@ func (s *Server) Run(ctx context.Context) error {
 	if err := s.setUp(ctx, client); err != nil {
 		return err
 	}
+	// The watch caches run until the HTTP server has shut down, then stop before etcd.
+	cacheCtx, stopCaches := context.WithCancel(context.WithoutCancel(ctx))
+	var caches sync.WaitGroup
+	defer func() {
+		stopCaches()
+		caches.Wait()
+	}()
+	for _, c := range s.cachers {
+		caches.Go(func() {
+			if err := c.Run(cacheCtx); err != nil {
+				s.logger.Error("watch cache stopped", zap.Error(err))
+			}
+		})
+	}
+	for _, c := range s.cachers {
+		select {
+		case <-c.Synced():
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 
 	ln, err := net.Listen("tcp", cfg.BindAddress)
 	if err != nil {
@@ -187,6 +210,15 @@ func (s *Server) Run(ctx context.Context) error {
 	return runErr
 }
 
+// indexFields are the fields the watch cache of a resource indexes: the ones
+// controllers select on.
+func indexFields(resource string) []string {
+	if resource == "pods" {
+		return []string{"spec.nodeName"}
+	}
+	return nil
+}
+
 // setUp reads or creates the tokens, creates a store per resource and makes sure the
 // built-in namespaces exist.
 func (s *Server) setUp(ctx context.Context, client *clientv3.Client) error {
@@ -209,9 +241,13 @@ func (s *Server) setUp(ctx context.Context, client *clientv3.Client) error {
 	if err != nil {
 		return err
 	}
+	cacheMetrics, err := cacher.NewMetrics(s.metrics.registry)
+	if err != nil {
+		return err
+	}
 	s.resources = map[string]*resource{}
 	for _, kind := range api.Kinds() {
-		st, err := storage.New(storage.Config{
+		etcdStore, err := storage.New(storage.Config{
 			Client:   client,
 			Prefix:   cfg.EtcdPrefix + "/" + kind.Resource,
 			Resource: kind.Resource,
@@ -222,6 +258,24 @@ func (s *Server) setUp(ctx context.Context, client *clientv3.Client) error {
 		})
 		if err != nil {
 			return err
+		}
+		var st storage.Interface = etcdStore
+		if !cfg.DisableWatchCache {
+			c, err := cacher.New(cacher.Config{
+				Storage:          etcdStore,
+				Resource:         kind.Resource,
+				TypeMeta:         api.TypeMeta{Kind: kind.Kind, APIVersion: kind.APIVersion()},
+				Attrs:            attrs,
+				IndexFields:      indexFields(kind.Resource),
+				BookmarkInterval: cfg.WatchBookmarkInterval,
+				Metrics:          cacheMetrics,
+				Logger:           s.logger,
+			})
+			if err != nil {
+				return err
+			}
+			s.cachers = append(s.cachers, c)
+			st = c
 		}
 		r := newResource(s, kind, st)
 		s.resources[kind.Group+"/"+kind.Resource] = r

@@ -378,9 +378,9 @@ func TestDiscoveryAndMetrics(t *testing.T) {
 		}
 		text := string(r.body)
 		for _, want := range []string{
-			`apiserver_request_total{code="201",resource="pods",verb="create"} 1`,
-			`apiserver_request_total{code="404",resource="pods",verb="get"} 1`,
-			`apiserver_request_total{code="201",resource="namespaces",verb="create"} 1`,
+			`apiserver_request_total{code="201",resource="pods",source="",verb="create"} 1`,
+			`apiserver_request_total{code="404",resource="pods",source="",verb="get"} 1`,
+			`apiserver_request_total{code="201",resource="namespaces",source="",verb="create"} 1`,
 			`apiserver_registered_watchers{resource="pods"} 1`,
 			`apiserver_request_duration_seconds_count{resource="pods",verb="create"} 1`,
 			`apiserver_current_inflight_requests{request_kind="readOnly"} 1`,

@@ -174,6 +174,19 @@ func (res *resource) encodeEvent(r *http.Request, ev storage.Event, rep represen
 		}
 		return json.Marshal(watchLine{Type: api.Bookmark, Object: obj})
 	}
+	if rep == asObject && ev.Encoded != nil {
+		// The watch cache encoded the object once for every watcher: splice it in.
+		data, err := ev.Encoded()
+		if err != nil {
+			return nil, err
+		}
+		line := make([]byte, 0, len(data)+32)
+		line = append(line, `{"type":"`...)
+		line = append(line, ev.Type...)
+		line = append(line, `","object":`...)
+		line = append(line, data...)
+		return append(line, '}'), nil
+	}
 	res.setTypeMeta(ev.Object)
 	var obj any = ev.Object
 	switch rep {

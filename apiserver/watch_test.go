@@ -25,7 +25,7 @@ func rvOf(t *testing.T, rv string) int64 {
 
 func TestWatch(t *testing.T) {
 	t.Parallel()
-	ts := startServer(t)
+	ts := startServer(t, func(c *Config) { c.WatchBookmarkInterval = 500 * time.Millisecond })
 
 	t.Run("changes in order", func(t *testing.T) {
 		t.Parallel()
@@ -190,7 +190,7 @@ func TestWatch(t *testing.T) {
 		pods := "/api/v1/namespaces/" + ns + "/pods"
 		p := ts.createPod(t, ns, "p", nil)
 		w := ts.watch(t, pods+"?watch=true&allowWatchBookmarks=true&resourceVersion="+p.ResourceVersion)
-		// etcd's progress notifications come every few seconds while nothing changes.
+		// The watch cache sends a bookmark every WatchBookmarkInterval while nothing changes.
 		ev := w.next(t)
 		if ev.Type != api.Bookmark {
 			t.Fatalf("got %s %s, want a BOOKMARK", ev.Type, ev.Object)
@@ -212,9 +212,11 @@ func TestWatch(t *testing.T) {
 // TestCompactedHistory compacts etcd under the server and checks what clients holding
 // old resourceVersions get: 410 for a continue token or an exact list, an ERROR event
 // for a watch.
+// TestCompactedHistory covers reads served by etcd (the watch cache serves its own
+// window: TestWatchCacheWindow).
 func TestCompactedHistory(t *testing.T) {
 	t.Parallel()
-	ts := startServer(t)
+	ts := startServer(t, func(c *Config) { c.DisableWatchCache = true })
 	if ts.etcd.External {
 		t.Skip("compaction would affect the others sharing the external etcd")
 	}
@@ -279,7 +281,7 @@ func TestCompactedHistory(t *testing.T) {
 // until an old resourceVersion has expired for lists and watches.
 func TestPeriodicCompaction(t *testing.T) {
 	t.Parallel()
-	ts := startServer(t, func(c *Config) { c.CompactionInterval = 50 * time.Millisecond })
+	ts := startServer(t, func(c *Config) { c.CompactionInterval, c.DisableWatchCache = 50*time.Millisecond, true })
 	if ts.etcd.External {
 		t.Skip("compaction would affect the others sharing the external etcd")
 	}
@@ -313,4 +315,35 @@ func TestPeriodicCompaction(t *testing.T) {
 	if got := ts.getPod(t, ns, "p"); got.Labels["x"] != "y" {
 		t.Errorf("got labels %v, want x=y", got.Labels)
 	}
+}
+
+// TestWatchCacheWindow: through the watch cache, a watch from a resourceVersion older
+// than the cache's window answers HTTP 200, one ERROR event with a 410 Expired
+// Status, and the end of the stream; one inside the window gets the later events.
+func TestWatchCacheWindow(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+	ns := ts.newNamespace(t, "window")
+	pods := "/api/v1/namespaces/" + ns + "/pods"
+	p := ts.createPod(t, ns, "p", nil)
+
+	// Revision 1 predates the cache, which started from a list after the built-in
+	// namespaces were written.
+	w := ts.watch(t, pods+"?watch=true&resourceVersion=1")
+	ev := w.next(t)
+	if ev.Type != api.Error {
+		t.Fatalf("got %s %s, want ERROR", ev.Type, ev.Object)
+	}
+	var st api.Status
+	if err := json.Unmarshal(ev.Object, &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Code != http.StatusGone || st.Reason != api.StatusReasonExpired || !strings.HasPrefix(st.Message, "too old resource version: 1 (") {
+		t.Errorf("got Status %+v, want 410 Expired \"too old resource version: 1 (...)\"", st)
+	}
+	w.wantEnd(t)
+
+	w = ts.watch(t, pods+"?watch=true&resourceVersion="+p.ResourceVersion)
+	ts.createPod(t, ns, "q", nil)
+	wantEvent(t, w.next(t), api.Added, "q")
 }
