@@ -23,6 +23,7 @@ func newAPIServerCommand() *cobra.Command {
 		maxMutating  int
 		maxWatches   int
 		compactEvery string
+		watchCache   bool
 	)
 	cmd := &cobra.Command{
 		Use:   "apiserver",
@@ -44,6 +45,7 @@ On first start it generates a CA and serving certificate and an admin token unde
 			cfg.Logger = logger
 			cfg.BindAddress = net.JoinHostPort(address, strconv.Itoa(port))
 			cfg.ExtraSANs = extraSANs
+			cfg.DisableWatchCache = !watchCache
 			cfg.MaxRequestsInFlight, cfg.MaxMutatingRequestsInFlight, cfg.MaxWatches = maxInflight, maxMutating, maxWatches
 			if etcdServers != "" {
 				cfg.EtcdServers = strings.Split(etcdServers, ",")
@@ -73,5 +75,6 @@ On first start it generates a CA and serving certificate and an admin token unde
 	f.IntVar(&maxMutating, "max-mutating-requests-inflight", 200, "the most write requests served at once; more get 429")
 	f.IntVar(&maxWatches, "max-watches", 10000, "the most watches open at once; more get 429")
 	f.StringVar(&compactEvery, "etcd-compaction-interval", "5m", "how often to compact etcd history; 0 disables")
+	f.BoolVar(&watchCache, "watch-cache", true, "serve lists and watches from in-memory watch caches; false sends every read to etcd")
 	return cmd
 }
