@@ -13,8 +13,11 @@ import (
 // etcd Store implements it, and so does the watch cache that wraps a Store.
 //
 // Keys are relative to the resource: "<namespace>/<name>" or "<name>" (ObjectKey); a
-// prefix for List and Watch is "" (everything) or "<namespace>/". Objects returned are
-// the caller's to keep; objects passed in become the store's.
+// prefix for List and Watch is "" (everything) or "<namespace>/". Objects passed in
+// become the store's. Objects returned by Get, List and Watch may be shared with other
+// readers (the watch cache hands every reader the same ones): callers must not modify
+// them, but copy first. Objects returned by Create, GuaranteedUpdate and Delete are the
+// caller's.
 //
 // All methods are safe for concurrent use.
 type Interface interface {
