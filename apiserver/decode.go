@@ -4,13 +4,25 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/orrery-dev/orrery/apiserver/protobuf"
 )
+
+// requestJSON returns the body of r as JSON: a body in Kubernetes' protobuf encoding
+// (by its Content-Type) converted, anything else as toJSON does.
+func requestJSON(r *http.Request, body []byte) ([]byte, error) {
+	if protobuf.IsProtobuf(r.Header.Get("Content-Type")) {
+		return protobuf.ToJSON(body)
+	}
+	return toJSON(body)
+}
 
 // toJSON returns a request body as JSON: JSON as is, YAML converted.
 func toJSON(body []byte) ([]byte, error) {

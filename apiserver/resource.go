@@ -216,7 +216,7 @@ func (res *resource) decodeBody(w http.ResponseWriter, r *http.Request, body []b
 	}
 	// Decode errors read as Kubernetes' do: "the object provided is unrecognized" when
 	// the body does not even say its kind, else "<Kind> in version ... cannot be handled".
-	data, err := toJSON(body)
+	data, err := requestJSON(r, body)
 	if err != nil {
 		return unrecognized(wantKind, err, body)
 	}
@@ -610,7 +610,7 @@ func (res *resource) deleteOptions(w http.ResponseWriter, r *http.Request) (*api
 		return nil, st
 	}
 	if len(strings.TrimSpace(string(body))) > 0 {
-		data, err := toJSON(body)
+		data, err := requestJSON(r, body)
 		if err == nil {
 			err = json.Unmarshal(data, opts)
 		}
