@@ -80,8 +80,9 @@ func startServer(t *testing.T) *testServer {
 		QPS:   1000,
 		Burst: 1000,
 		// client-go's generated clients send protobuf request bodies unless a
-		// content type is configured; Orrery speaks JSON only, so the harness
-		// asks for JSON (TestClientDefaultContentType covers the default).
+		// content type is configured. Orrery accepts both; the harness asks for
+		// JSON, and protobuf_client_test.go and TestClientDefaultContentType
+		// cover the default.
 		ContentConfig: rest.ContentConfig{ContentType: "application/json"},
 	}
 	client, err := kubernetes.NewForConfig(config)
