@@ -2,7 +2,6 @@ package protobuf
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
@@ -149,7 +148,8 @@ func parseTypeMeta(data []byte, env *envelope) error {
 
 // ToJSON converts a body in Kubernetes' protobuf encoding into the JSON of the same
 // object, as a client would have sent it with Content-Type application/json: "kind" and
-// "apiVersion" from the envelope, then the object's fields under their JSON names.
+// "apiVersion" from the envelope, then the object's fields under their JSON names
+// (compact, object keys sorted).
 // Fields Orrery's api types do not model are dropped. It fails, and never panics, on
 // malformed input, on an envelope naming a kind it has no schema for (wrapping
 // ErrUnsupportedKind), and on a compressed or non-protobuf payload.
@@ -177,9 +177,5 @@ func ToJSON(data []byte) ([]byte, error) {
 	}
 	obj["kind"] = env.kind
 	obj["apiVersion"] = env.apiVersion
-	out, err := json.Marshal(obj)
-	if err != nil {
-		return nil, fmt.Errorf("encode %s as JSON: %w", env.kind, err)
-	}
-	return out, nil
+	return appendJSON(make([]byte, 0, 2*len(data)), obj), nil
 }

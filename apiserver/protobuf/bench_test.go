@@ -1,0 +1,37 @@
+package protobuf
+
+import (
+	"testing"
+)
+
+// BenchmarkToJSON converts pods: a small one as a controller creates it and a large one
+// with every modelled field set twice over (init and app containers, full status).
+func BenchmarkToJSON(b *testing.B) {
+	benchmarks := []struct {
+		name string
+		data []byte
+	}{
+		{
+			name: "small pod",
+			data: body("v1", "Pod", newPB().
+				msg(1, newPB().str(1, "web-7f9c").str(3, "default").entry(11, "app", "web").
+					msg(13, newPB().str(1, "ReplicaSet").str(3, "web").str(4, "uid").str(5, "apps/v1").boolean(6, true))).
+				msg(2, newPB().msg(2, newPB().str(1, "app").str(2, "registry.example/app:1")))),
+		},
+		{
+			name: "large pod",
+			data: body("v1", "Pod", newPB().msg(1, meta()).msg(2, podSpec()).msg(3, podStatus())),
+		},
+	}
+	for _, bm := range benchmarks {
+		b.Run(bm.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(bm.data)))
+			for b.Loop() {
+				if _, err := ToJSON(bm.data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
