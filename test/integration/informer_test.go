@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/orrery-dev/orrery/api"
 	"github.com/orrery-dev/orrery/apiserver"
@@ -226,9 +227,34 @@ func (g *gatedLW) reopen() {
 	close(g.open)
 }
 
-func TestInformerRecoversFromExpiredWatch(t *testing.T) {
+func TestInformerRecoversFromPartition(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, apiserver.Config{DataDir: t.TempDir(), BindAddress: "127.0.0.1:0", CompactionInterval: 200e6})
+	tests := []struct {
+		name string
+		// disableWatchCache makes the server watch etcd directly, so that a watch from a
+		// compacted resourceVersion gets 410 Expired.
+		disableWatchCache bool
+		want410           bool
+	}{
+		{name: "etcd watch expires", disableWatchCache: true, want410: true},
+		{name: "watch cache", disableWatchCache: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			testPartition(t, apiserver.Config{
+				DataDir: t.TempDir(), BindAddress: "127.0.0.1:0",
+				CompactionInterval: 200 * time.Millisecond, DisableWatchCache: tt.disableWatchCache,
+			}, tt.want410)
+		})
+	}
+}
+
+// testPartition cuts an informer off from the server while pods it knows are deleted
+// and others come and go, until etcd's history is compacted past what it has seen;
+// then it reconnects and must converge, having seen a 410 when want410.
+func testPartition(t *testing.T, cfg apiserver.Config, want410 bool) {
+	s := startServer(t, cfg)
 	c := newClient(t, s)
 	pods := client.Resource[*api.Pod](c, "pods").Namespace("default")
 	open := make(chan struct{})
@@ -284,7 +310,7 @@ func TestInformerRecoversFromExpiredWatch(t *testing.T) {
 	for _, err := range watchErrs {
 		expired = expired || client.IsExpired(err) || strings.Contains(err.Error(), "too old resource version")
 	}
-	if !expired {
-		t.Errorf("watch errors: got %v, want a 410 Expired", watchErrs)
+	if expired != want410 {
+		t.Errorf("watch errors: got %v, want a 410 Expired: %v", watchErrs, want410)
 	}
 }
