@@ -208,8 +208,8 @@ func (r *Reflector[T]) relistResourceVersion() string {
 }
 
 func (r *Reflector[T]) watchTimeout() int64 {
-	min := r.cfg.MinWatchTimeout.Seconds()
-	return int64(min * (1 + rand.Float64()))
+	lo := r.cfg.MinWatchTimeout.Seconds()
+	return int64(lo * (1 + rand.Float64()))
 }
 
 // watchList opens a streaming list and reads it up to the bookmark that ends the
