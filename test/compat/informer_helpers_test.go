@@ -2,51 +2,21 @@ package compat
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"testing"
 	"time"
 
-	"go.uber.org/zap"
-	"go.uber.org/zap/zaptest"
-
 	"github.com/orrery-dev/orrery/api"
 	"github.com/orrery-dev/orrery/apiserver"
 	"github.com/orrery-dev/orrery/client"
+	"github.com/orrery-dev/orrery/internal/testutil/apiservertest"
 )
 
 // informerServer runs an apiserver for tb until tb ends and returns it once ready.
 func informerServer(tb testing.TB) *apiserver.Server {
 	tb.Helper()
-	srv, err := apiserver.New(apiserver.Config{
-		DataDir:     tb.TempDir(),
-		BindAddress: "127.0.0.1:0",
-		Logger:      zaptest.NewLogger(tb, zaptest.Level(zap.WarnLevel)),
-	})
-	if err != nil {
-		tb.Fatalf("apiserver.New: %v", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	runErr := make(chan error, 1)
-	var wg sync.WaitGroup
-	wg.Go(func() { runErr <- srv.Run(ctx) })
-	tb.Cleanup(func() {
-		cancel()
-		wg.Wait()
-		if err := <-runErr; err != nil && !errors.Is(err, context.Canceled) {
-			tb.Errorf("apiserver Run: %v", err)
-		}
-	})
-	select {
-	case <-srv.Ready():
-	case err := <-runErr:
-		runErr <- err
-		tb.Fatalf("apiserver stopped before it was ready: %v", err)
-	case <-time.After(time.Minute):
-		tb.Fatal("apiserver not ready after a minute")
-	}
-	return srv
+	return apiservertest.Start(tb, apiserver.Config{}).Server
 }
 
 // informerClient is an Orrery client of srv without a rate limit.

@@ -4,13 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
-	"go.uber.org/zap"
-	"go.uber.org/zap/zaptest"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -19,6 +16,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/orrery-dev/orrery/apiserver"
+	"github.com/orrery-dev/orrery/internal/testutil/apiservertest"
 )
 
 func TestMain(m *testing.M) {
@@ -44,34 +42,7 @@ type testServer struct {
 // directory and etcd. It is stopped, and waited for, when the test ends.
 func startServer(t *testing.T) *testServer {
 	t.Helper()
-	logger := zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))
-	srv, err := apiserver.New(apiserver.Config{
-		DataDir:     t.TempDir(),
-		BindAddress: "127.0.0.1:0",
-		Logger:      logger,
-	})
-	if err != nil {
-		t.Fatalf("apiserver.New: %v", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	runErr := make(chan error, 1)
-	wg.Go(func() { runErr <- srv.Run(ctx) })
-	t.Cleanup(func() {
-		cancel()
-		wg.Wait()
-		if err := <-runErr; err != nil && !errors.Is(err, context.Canceled) {
-			t.Errorf("apiserver Run: %v", err)
-		}
-	})
-	select {
-	case <-srv.Ready():
-	case err := <-runErr:
-		runErr <- err // for the cleanup
-		t.Fatalf("apiserver Run returned before it was ready: %v", err)
-	case <-time.After(waitTimeout):
-		t.Fatalf("apiserver not ready after %v", waitTimeout)
-	}
+	srv := apiservertest.Start(t, apiserver.Config{}).Server
 	config := &rest.Config{
 		Host:            srv.URL(),
 		BearerToken:     srv.AdminToken(),

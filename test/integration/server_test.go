@@ -1,22 +1,18 @@
 package integration
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"net"
 	"sort"
-	"sync"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
-	"go.uber.org/zap"
-	"go.uber.org/zap/zaptest"
 
 	"github.com/orrery-dev/orrery/api"
 	"github.com/orrery-dev/orrery/apiserver"
 	"github.com/orrery-dev/orrery/client"
+	"github.com/orrery-dev/orrery/internal/testutil/apiservertest"
 )
 
 func TestMain(m *testing.M) {
@@ -28,45 +24,19 @@ const waitTimeout = 45 * time.Second
 
 // server is an apiserver run by a test.
 type server struct {
-	srv  *apiserver.Server
-	stop func() // cancels Run and waits for it; safe to call twice
+	srv  *apiservertest.Server
+	stop func() // stops the server and waits for it; safe to call twice
 }
 
-// startServer runs an apiserver with cfg (DataDir and BindAddress must be set) until
-// stop is called or the test ends.
+// startServer runs an apiserver with cfg until stop is called or the test ends.
 func startServer(t *testing.T, cfg apiserver.Config) *server {
 	t.Helper()
-	if cfg.Logger == nil {
-		cfg.Logger = zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))
-	}
-	srv, err := apiserver.New(cfg)
-	if err != nil {
-		t.Fatalf("apiserver.New: %v", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	runErr := make(chan error, 1)
-	var wg sync.WaitGroup
-	wg.Go(func() { runErr <- srv.Run(ctx) })
-	var once sync.Once
-	s := &server{srv: srv, stop: func() {
-		once.Do(func() {
-			cancel()
-			wg.Wait()
-			if err := <-runErr; err != nil && !errors.Is(err, context.Canceled) {
-				t.Errorf("apiserver Run: %v", err)
-			}
-		})
+	srv := apiservertest.Start(t, cfg)
+	return &server{srv: srv, stop: func() {
+		if err := srv.Stop(); err != nil {
+			t.Errorf("apiserver Run: %v", err)
+		}
 	}}
-	t.Cleanup(s.stop)
-	select {
-	case <-srv.Ready():
-	case err := <-runErr:
-		runErr <- err
-		t.Fatalf("apiserver stopped before it was ready: %v", err)
-	case <-time.After(waitTimeout):
-		t.Fatalf("apiserver not ready after %v", waitTimeout)
-	}
-	return s
 }
 
 // freeAddress returns a loopback address no one listens on (at the time of asking).
