@@ -17,6 +17,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.etcd.io/etcd/server/v3/embed"
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 )
 
 // Config says how to start an embedded etcd server.
@@ -55,7 +56,8 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if logger == nil {
 		logger = zap.NewNop()
 	}
-	logger = logger.Named("etcd").WithOptions(zap.IncreaseLevel(zap.WarnLevel))
+	logger = logger.Named("etcd").WithOptions(zap.IncreaseLevel(zap.WarnLevel),
+		zap.WrapCore(func(c zapcore.Core) zapcore.Core { return quietShutdown{c} }))
 
 	// etcd wants its data private to its user.
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {

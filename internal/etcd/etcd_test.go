@@ -2,9 +2,12 @@ package etcd
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"go.uber.org/goleak"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest"
 )
 
@@ -45,5 +48,29 @@ func TestStartTwoServersSideBySide(t *testing.T) {
 func TestStartNeedsDataDir(t *testing.T) {
 	if _, err := Start(context.Background(), Config{}); err == nil {
 		t.Fatal("Start without DataDir: got nil error")
+	}
+}
+
+func TestShutdownNoiseIsDropped(t *testing.T) {
+	t.Parallel()
+	closed := errors.New("accept tcp 127.0.0.1:1: use of closed network connection")
+	tests := []struct {
+		name   string
+		msg    string
+		fields []zapcore.Field
+		want   bool
+	}{
+		{"closed listener", "setting up serving from embedded etcd failed.", []zapcore.Field{zap.Error(closed)}, true},
+		{"http server closed", "setting up serving from embedded etcd failed.", []zapcore.Field{zap.Error(errors.New("http: Server closed"))}, true},
+		{"grpc stop", "stopped insecure grpc server due to error", []zapcore.Field{zap.Error(closed)}, true},
+		{"a real failure", "setting up serving from embedded etcd failed.", []zapcore.Field{zap.Error(errors.New("permission denied"))}, false},
+		{"other message", "apply request took too long", []zapcore.Field{zap.Error(closed)}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := isShutdownNoise(tc.msg, tc.fields); got != tc.want {
+				t.Errorf("isShutdownNoise: got %v, want %v", got, tc.want)
+			}
+		})
 	}
 }
