@@ -730,6 +730,10 @@ func TestList(t *testing.T) {
 		for _, n := range []string{"a", "b", "c"} {
 			ts.createPod(t, ns, n, nil)
 		}
+		// rv=0 is "any state": the watch cache may lag the writes just made. A
+		// consistent list (rv unset) waits until the cache has caught up with etcd;
+		// after it, rv=0 sees all three.
+		ts.list(t, pods)
 		l := ts.list(t, pods+"?limit=2&resourceVersion=0")
 		if len(l.Items) != 3 || l.Metadata.Continue != "" {
 			t.Errorf("rv=0: got %d items continue %q, want all 3 and no continue", len(l.Items), l.Metadata.Continue)
