@@ -1,4 +1,8 @@
-// Command orrery runs Orrery's control-plane components.
+// Command orrery runs Orrery's control-plane components:
+//
+//	orrery apiserver   the Kubernetes API over etcd (embedded unless --etcd-servers)
+//
+// It stops cleanly on SIGINT or SIGTERM.
 package main
 
 import (
