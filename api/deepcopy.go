@@ -125,7 +125,127 @@ func (s PodSpec) DeepCopy() PodSpec {
 	}
 	out.Tolerations = cloneEach(s.Tolerations, Toleration.DeepCopy)
 	out.Priority = clonePtr(s.Priority)
+	out.Volumes = cloneEach(s.Volumes, Volume.DeepCopy)
+	out.SecurityContext = s.SecurityContext.DeepCopy()
+	out.ImagePullSecrets = slices.Clone(s.ImagePullSecrets)
+	out.EnableServiceLinks = clonePtr(s.EnableServiceLinks)
+	out.AutomountServiceAccountToken = clonePtr(s.AutomountServiceAccountToken)
 	return out
+}
+
+// DeepCopy returns an independent copy of v.
+func (v Volume) DeepCopy() Volume {
+	v.VolumeSource = v.VolumeSource.DeepCopy()
+	return v
+}
+
+// DeepCopy returns an independent copy of s.
+func (s VolumeSource) DeepCopy() VolumeSource {
+	out := VolumeSource{PersistentVolumeClaim: clonePtr(s.PersistentVolumeClaim)}
+	if s.HostPath != nil {
+		out.HostPath = &HostPathVolumeSource{Path: s.HostPath.Path, Type: clonePtr(s.HostPath.Type)}
+	}
+	if s.EmptyDir != nil {
+		out.EmptyDir = &EmptyDirVolumeSource{Medium: s.EmptyDir.Medium, SizeLimit: clonePtr(s.EmptyDir.SizeLimit)}
+	}
+	if s.Secret != nil {
+		out.Secret = &SecretVolumeSource{
+			SecretName:  s.Secret.SecretName,
+			Items:       cloneEach(s.Secret.Items, KeyToPath.DeepCopy),
+			DefaultMode: clonePtr(s.Secret.DefaultMode),
+			Optional:    clonePtr(s.Secret.Optional),
+		}
+	}
+	if s.DownwardAPI != nil {
+		out.DownwardAPI = &DownwardAPIVolumeSource{
+			Items: cloneEach(s.DownwardAPI.Items, func(f DownwardAPIVolumeFile) DownwardAPIVolumeFile {
+				f.FieldRef = clonePtr(f.FieldRef)
+				f.Mode = clonePtr(f.Mode)
+				return f
+			}),
+			DefaultMode: clonePtr(s.DownwardAPI.DefaultMode),
+		}
+	}
+	if s.ConfigMap != nil {
+		out.ConfigMap = &ConfigMapVolumeSource{
+			LocalObjectReference: s.ConfigMap.LocalObjectReference,
+			Items:                cloneEach(s.ConfigMap.Items, KeyToPath.DeepCopy),
+			DefaultMode:          clonePtr(s.ConfigMap.DefaultMode),
+			Optional:             clonePtr(s.ConfigMap.Optional),
+		}
+	}
+	return out
+}
+
+// DeepCopy returns an independent copy of k.
+func (k KeyToPath) DeepCopy() KeyToPath {
+	k.Mode = clonePtr(k.Mode)
+	return k
+}
+
+// DeepCopy returns an independent copy of c (nil stays nil).
+func (c *PodSecurityContext) DeepCopy() *PodSecurityContext {
+	if c == nil {
+		return nil
+	}
+	return &PodSecurityContext{
+		RunAsUser:          clonePtr(c.RunAsUser),
+		RunAsNonRoot:       clonePtr(c.RunAsNonRoot),
+		SupplementalGroups: slices.Clone(c.SupplementalGroups),
+		FSGroup:            clonePtr(c.FSGroup),
+		RunAsGroup:         clonePtr(c.RunAsGroup),
+		SeccompProfile:     c.SeccompProfile.DeepCopy(),
+	}
+}
+
+// DeepCopy returns an independent copy of p (nil stays nil).
+func (p *SeccompProfile) DeepCopy() *SeccompProfile {
+	if p == nil {
+		return nil
+	}
+	return &SeccompProfile{Type: p.Type, LocalhostProfile: clonePtr(p.LocalhostProfile)}
+}
+
+// DeepCopy returns an independent copy of c (nil stays nil).
+func (c *SecurityContext) DeepCopy() *SecurityContext {
+	if c == nil {
+		return nil
+	}
+	out := &SecurityContext{
+		Privileged:               clonePtr(c.Privileged),
+		RunAsUser:                clonePtr(c.RunAsUser),
+		RunAsGroup:               clonePtr(c.RunAsGroup),
+		RunAsNonRoot:             clonePtr(c.RunAsNonRoot),
+		ReadOnlyRootFilesystem:   clonePtr(c.ReadOnlyRootFilesystem),
+		AllowPrivilegeEscalation: clonePtr(c.AllowPrivilegeEscalation),
+		SeccompProfile:           c.SeccompProfile.DeepCopy(),
+	}
+	if c.Capabilities != nil {
+		out.Capabilities = &Capabilities{Add: slices.Clone(c.Capabilities.Add), Drop: slices.Clone(c.Capabilities.Drop)}
+	}
+	return out
+}
+
+// DeepCopy returns an independent copy of p (nil stays nil).
+func (p *Probe) DeepCopy() *Probe {
+	if p == nil {
+		return nil
+	}
+	out := *p
+	out.TerminationGracePeriodSeconds = clonePtr(p.TerminationGracePeriodSeconds)
+	if p.Exec != nil {
+		out.Exec = &ExecAction{Command: slices.Clone(p.Exec.Command)}
+	}
+	if p.HTTPGet != nil {
+		h := *p.HTTPGet
+		h.HTTPHeaders = slices.Clone(p.HTTPGet.HTTPHeaders)
+		out.HTTPGet = &h
+	}
+	out.TCPSocket = clonePtr(p.TCPSocket)
+	if p.GRPC != nil {
+		out.GRPC = &GRPCAction{Port: p.GRPC.Port, Service: clonePtr(p.GRPC.Service)}
+	}
+	return &out
 }
 
 // DeepCopy returns an independent copy of t.
@@ -168,6 +288,22 @@ func (c Container) DeepCopy() Container {
 		Limits:   c.Resources.Limits.DeepCopy(),
 		Requests: c.Resources.Requests.DeepCopy(),
 	}
+	out.VolumeMounts = slices.Clone(c.VolumeMounts)
+	out.EnvFrom = cloneEach(c.EnvFrom, func(e EnvFromSource) EnvFromSource {
+		if e.ConfigMapRef != nil {
+			e.ConfigMapRef = &ConfigMapEnvSource{LocalObjectReference: e.ConfigMapRef.LocalObjectReference,
+				Optional: clonePtr(e.ConfigMapRef.Optional)}
+		}
+		if e.SecretRef != nil {
+			e.SecretRef = &SecretEnvSource{LocalObjectReference: e.SecretRef.LocalObjectReference,
+				Optional: clonePtr(e.SecretRef.Optional)}
+		}
+		return e
+	})
+	out.LivenessProbe = c.LivenessProbe.DeepCopy()
+	out.ReadinessProbe = c.ReadinessProbe.DeepCopy()
+	out.StartupProbe = c.StartupProbe.DeepCopy()
+	out.SecurityContext = c.SecurityContext.DeepCopy()
 	return out
 }
 

@@ -74,6 +74,150 @@ type PodSpec struct {
 	// PriorityClassName and Priority order pods for scheduling and preemption.
 	PriorityClassName string `json:"priorityClassName,omitempty"`
 	Priority          *int32 `json:"priority,omitempty"`
+	// Volumes are the volumes the pod's containers may mount.
+	Volumes []Volume `json:"volumes,omitempty"`
+	// SecurityContext holds pod-level security attributes.
+	SecurityContext *PodSecurityContext `json:"securityContext,omitempty"`
+	// ImagePullSecrets name the secrets used to pull the pod's images.
+	ImagePullSecrets []LocalObjectReference `json:"imagePullSecrets,omitempty"`
+	// EnableServiceLinks says whether service environment variables are injected.
+	EnableServiceLinks *bool `json:"enableServiceLinks,omitempty"`
+	// AutomountServiceAccountToken says whether the service account token is mounted.
+	AutomountServiceAccountToken *bool `json:"automountServiceAccountToken,omitempty"`
+}
+
+// LocalObjectReference names an object in the same namespace.
+type LocalObjectReference struct {
+	Name string `json:"name,omitempty"`
+}
+
+// Volume is a named volume of a pod; exactly one source is set.
+type Volume struct {
+	Name         string `json:"name"`
+	VolumeSource `json:",inline"`
+}
+
+// VolumeSource is where a volume's content comes from; exactly one field is set.
+type VolumeSource struct {
+	HostPath              *HostPathVolumeSource              `json:"hostPath,omitempty"`
+	EmptyDir              *EmptyDirVolumeSource              `json:"emptyDir,omitempty"`
+	Secret                *SecretVolumeSource                `json:"secret,omitempty"`
+	PersistentVolumeClaim *PersistentVolumeClaimVolumeSource `json:"persistentVolumeClaim,omitempty"`
+	DownwardAPI           *DownwardAPIVolumeSource           `json:"downwardAPI,omitempty"`
+	ConfigMap             *ConfigMapVolumeSource             `json:"configMap,omitempty"`
+}
+
+// HostPathType says what a hostPath volume's path must be.
+type HostPathType string
+
+// The host path types.
+const (
+	HostPathUnset             HostPathType = ""
+	HostPathDirectoryOrCreate HostPathType = "DirectoryOrCreate"
+	HostPathDirectory         HostPathType = "Directory"
+	HostPathFileOrCreate      HostPathType = "FileOrCreate"
+	HostPathFile              HostPathType = "File"
+	HostPathSocket            HostPathType = "Socket"
+	HostPathCharDev           HostPathType = "CharDevice"
+	HostPathBlockDev          HostPathType = "BlockDevice"
+)
+
+// HostPathVolumeSource is a file or directory of the node.
+type HostPathVolumeSource struct {
+	Path string `json:"path"`
+	// Type defaults to "" (no check).
+	Type *HostPathType `json:"type,omitempty"`
+}
+
+// StorageMedium is the medium backing an emptyDir volume.
+type StorageMedium string
+
+// The storage media.
+const (
+	StorageMediumDefault StorageMedium = ""
+	StorageMediumMemory  StorageMedium = "Memory"
+)
+
+// EmptyDirVolumeSource is a directory that starts empty and lives as long as the pod.
+type EmptyDirVolumeSource struct {
+	Medium    StorageMedium `json:"medium,omitempty"`
+	SizeLimit *Quantity     `json:"sizeLimit,omitempty"`
+}
+
+// DefaultVolumeMode is the file mode of projected files when none is given (0644).
+const DefaultVolumeMode int32 = 0o644
+
+// KeyToPath projects one key of a ConfigMap or Secret to a relative path.
+type KeyToPath struct {
+	Key  string `json:"key"`
+	Path string `json:"path"`
+	Mode *int32 `json:"mode,omitempty"`
+}
+
+// ConfigMapVolumeSource projects a ConfigMap's keys as files.
+type ConfigMapVolumeSource struct {
+	LocalObjectReference `json:",inline"`
+	Items                []KeyToPath `json:"items,omitempty"`
+	// DefaultMode defaults to DefaultVolumeMode.
+	DefaultMode *int32 `json:"defaultMode,omitempty"`
+	Optional    *bool  `json:"optional,omitempty"`
+}
+
+// SecretVolumeSource projects a Secret's keys as files.
+type SecretVolumeSource struct {
+	SecretName string      `json:"secretName,omitempty"`
+	Items      []KeyToPath `json:"items,omitempty"`
+	// DefaultMode defaults to DefaultVolumeMode.
+	DefaultMode *int32 `json:"defaultMode,omitempty"`
+	Optional    *bool  `json:"optional,omitempty"`
+}
+
+// PersistentVolumeClaimVolumeSource mounts a PersistentVolumeClaim of the namespace.
+type PersistentVolumeClaimVolumeSource struct {
+	ClaimName string `json:"claimName"`
+	ReadOnly  bool   `json:"readOnly,omitempty"`
+}
+
+// DownwardAPIVolumeSource projects fields of the pod as files.
+type DownwardAPIVolumeSource struct {
+	Items []DownwardAPIVolumeFile `json:"items,omitempty"`
+	// DefaultMode defaults to DefaultVolumeMode.
+	DefaultMode *int32 `json:"defaultMode,omitempty"`
+}
+
+// DownwardAPIVolumeFile is one file of a downwardAPI volume.
+type DownwardAPIVolumeFile struct {
+	Path     string               `json:"path"`
+	FieldRef *ObjectFieldSelector `json:"fieldRef,omitempty"`
+	Mode     *int32               `json:"mode,omitempty"`
+}
+
+// SeccompProfileType is the kind of a seccomp profile.
+type SeccompProfileType string
+
+// The seccomp profile types.
+const (
+	SeccompProfileTypeUnconfined     SeccompProfileType = "Unconfined"
+	SeccompProfileTypeRuntimeDefault SeccompProfileType = "RuntimeDefault"
+	SeccompProfileTypeLocalhost      SeccompProfileType = "Localhost"
+)
+
+// SeccompProfile selects a seccomp profile.
+type SeccompProfile struct {
+	Type SeccompProfileType `json:"type"`
+	// LocalhostProfile is set only for type Localhost.
+	LocalhostProfile *string `json:"localhostProfile,omitempty"`
+}
+
+// PodSecurityContext holds security attributes that apply to all of a pod's
+// containers.
+type PodSecurityContext struct {
+	RunAsUser          *int64          `json:"runAsUser,omitempty"`
+	RunAsNonRoot       *bool           `json:"runAsNonRoot,omitempty"`
+	SupplementalGroups []int64         `json:"supplementalGroups,omitempty"`
+	FSGroup            *int64          `json:"fsGroup,omitempty"`
+	RunAsGroup         *int64          `json:"runAsGroup,omitempty"`
+	SeccompProfile     *SeccompProfile `json:"seccompProfile,omitempty"`
 }
 
 // PullPolicy says when the kubelet pulls a container image.
@@ -111,6 +255,133 @@ type Container struct {
 	TerminationMessagePath   string                   `json:"terminationMessagePath,omitempty"`
 	TerminationMessagePolicy TerminationMessagePolicy `json:"terminationMessagePolicy,omitempty"`
 	ImagePullPolicy          PullPolicy               `json:"imagePullPolicy,omitempty"`
+	// VolumeMounts mount the pod's volumes into the container.
+	VolumeMounts []VolumeMount `json:"volumeMounts,omitempty"`
+	// EnvFrom populates environment variables from ConfigMaps and Secrets.
+	EnvFrom         []EnvFromSource  `json:"envFrom,omitempty"`
+	LivenessProbe   *Probe           `json:"livenessProbe,omitempty"`
+	ReadinessProbe  *Probe           `json:"readinessProbe,omitempty"`
+	StartupProbe    *Probe           `json:"startupProbe,omitempty"`
+	SecurityContext *SecurityContext `json:"securityContext,omitempty"`
+	Stdin           bool             `json:"stdin,omitempty"`
+	TTY             bool             `json:"tty,omitempty"`
+}
+
+// VolumeMount mounts a volume of the pod into a container.
+type VolumeMount struct {
+	Name      string `json:"name"`
+	ReadOnly  bool   `json:"readOnly,omitempty"`
+	MountPath string `json:"mountPath"`
+	SubPath   string `json:"subPath,omitempty"`
+}
+
+// EnvFromSource is a ConfigMap or Secret whose keys become environment variables.
+type EnvFromSource struct {
+	Prefix       string              `json:"prefix,omitempty"`
+	ConfigMapRef *ConfigMapEnvSource `json:"configMapRef,omitempty"`
+	SecretRef    *SecretEnvSource    `json:"secretRef,omitempty"`
+}
+
+// ConfigMapEnvSource names a ConfigMap for EnvFromSource.
+type ConfigMapEnvSource struct {
+	LocalObjectReference `json:",inline"`
+	Optional             *bool `json:"optional,omitempty"`
+}
+
+// SecretEnvSource names a Secret for EnvFromSource.
+type SecretEnvSource struct {
+	LocalObjectReference `json:",inline"`
+	Optional             *bool `json:"optional,omitempty"`
+}
+
+// Probe is a health check of a container.
+type Probe struct {
+	ProbeHandler        `json:",inline"`
+	InitialDelaySeconds int32 `json:"initialDelaySeconds,omitempty"`
+	// TimeoutSeconds defaults to 1.
+	TimeoutSeconds int32 `json:"timeoutSeconds,omitempty"`
+	// PeriodSeconds defaults to 10.
+	PeriodSeconds int32 `json:"periodSeconds,omitempty"`
+	// SuccessThreshold defaults to 1.
+	SuccessThreshold int32 `json:"successThreshold,omitempty"`
+	// FailureThreshold defaults to 3.
+	FailureThreshold              int32  `json:"failureThreshold,omitempty"`
+	TerminationGracePeriodSeconds *int64 `json:"terminationGracePeriodSeconds,omitempty"`
+}
+
+// ProbeHandler is the action a probe takes; exactly one field is set.
+type ProbeHandler struct {
+	Exec      *ExecAction      `json:"exec,omitempty"`
+	HTTPGet   *HTTPGetAction   `json:"httpGet,omitempty"`
+	TCPSocket *TCPSocketAction `json:"tcpSocket,omitempty"`
+	GRPC      *GRPCAction      `json:"grpc,omitempty"`
+}
+
+// ExecAction runs a command in the container.
+type ExecAction struct {
+	Command []string `json:"command,omitempty"`
+}
+
+// URIScheme is the scheme of an HTTP probe.
+type URIScheme string
+
+// The URI schemes.
+const (
+	URISchemeHTTP  URIScheme = "HTTP"
+	URISchemeHTTPS URIScheme = "HTTPS"
+)
+
+// HTTPGetAction sends an HTTP GET request.
+type HTTPGetAction struct {
+	// Path defaults to "/".
+	Path string `json:"path,omitempty"`
+	// Port is a number or the name of a container port.
+	Port IntOrString `json:"port"`
+	Host string      `json:"host,omitempty"`
+	// Scheme defaults to HTTP.
+	Scheme      URIScheme    `json:"scheme,omitempty"`
+	HTTPHeaders []HTTPHeader `json:"httpHeaders,omitempty"`
+}
+
+// HTTPHeader is a header of an HTTP probe request.
+type HTTPHeader struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// TCPSocketAction opens a TCP connection.
+type TCPSocketAction struct {
+	// Port is a number or the name of a container port.
+	Port IntOrString `json:"port"`
+	Host string      `json:"host,omitempty"`
+}
+
+// GRPCAction calls the gRPC health checking protocol.
+type GRPCAction struct {
+	Port int32 `json:"port"`
+	// Service defaults to "".
+	Service *string `json:"service"`
+}
+
+// Capability is a POSIX capability.
+type Capability string
+
+// Capabilities are capabilities added to and dropped from a container.
+type Capabilities struct {
+	Add  []Capability `json:"add,omitempty"`
+	Drop []Capability `json:"drop,omitempty"`
+}
+
+// SecurityContext holds a container's security attributes; they override the pod's.
+type SecurityContext struct {
+	Capabilities             *Capabilities   `json:"capabilities,omitempty"`
+	Privileged               *bool           `json:"privileged,omitempty"`
+	RunAsUser                *int64          `json:"runAsUser,omitempty"`
+	RunAsGroup               *int64          `json:"runAsGroup,omitempty"`
+	RunAsNonRoot             *bool           `json:"runAsNonRoot,omitempty"`
+	ReadOnlyRootFilesystem   *bool           `json:"readOnlyRootFilesystem,omitempty"`
+	AllowPrivilegeEscalation *bool           `json:"allowPrivilegeEscalation,omitempty"`
+	SeccompProfile           *SeccompProfile `json:"seccompProfile,omitempty"`
 }
 
 // Protocol is a network protocol.

@@ -15,7 +15,10 @@ import (
 // name serviceAccount from each other, and per container: port
 // protocol TCP, imagePullPolicy (Always for a ":latest" or untagged image, else
 // IfNotPresent), terminationMessagePath /dev/termination-log, terminationMessagePolicy
-// File, requests copied from limits where unset, fieldRef apiVersion v1. Pods alone
+// File, requests copied from limits where unset, fieldRef apiVersion v1, and per
+// probe: timeoutSeconds 1, periodSeconds 10, successThreshold 1, failureThreshold 3,
+// httpGet path "/" and scheme HTTP, grpc service "". Volumes: configMap, secret and
+// downwardAPI defaultMode 0644 (420), hostPath type "". Pods alone
 // also get priority 0 and phase Pending, which Kubernetes' admission and create
 // strategy set. ReplicaSets: replicas 1. Nodes: allocatable copied from capacity.
 // Namespaces: phase Active.
@@ -65,6 +68,9 @@ func DefaultPodSpec(spec *api.PodSpec) {
 	if spec.DeprecatedServiceAccount == "" {
 		spec.DeprecatedServiceAccount = spec.ServiceAccountName
 	}
+	for i := range spec.Volumes {
+		defaultVolumeSource(&spec.Volumes[i].VolumeSource)
+	}
 	for i := range spec.InitContainers {
 		defaultContainer(&spec.InitContainers[i])
 	}
@@ -103,6 +109,64 @@ func defaultContainer(c *api.Container) {
 	for i := range c.Env {
 		if vf := c.Env[i].ValueFrom; vf != nil && vf.FieldRef != nil && vf.FieldRef.APIVersion == "" {
 			vf.FieldRef.APIVersion = "v1"
+		}
+	}
+	for _, pr := range []*api.Probe{c.LivenessProbe, c.ReadinessProbe, c.StartupProbe} {
+		defaultProbe(pr)
+	}
+}
+
+// defaultProbe fills a probe's timings and its handler's defaults.
+func defaultProbe(pr *api.Probe) {
+	if pr == nil {
+		return
+	}
+	for _, f := range []struct {
+		v   *int32
+		def int32
+	}{{&pr.TimeoutSeconds, 1}, {&pr.PeriodSeconds, 10}, {&pr.SuccessThreshold, 1}, {&pr.FailureThreshold, 3}} {
+		if *f.v == 0 {
+			*f.v = f.def
+		}
+	}
+	if h := pr.HTTPGet; h != nil {
+		if h.Path == "" {
+			h.Path = "/"
+		}
+		if h.Scheme == "" {
+			h.Scheme = api.URISchemeHTTP
+		}
+	}
+	if g := pr.GRPC; g != nil && g.Service == nil {
+		g.Service = new(string)
+	}
+}
+
+// defaultVolumeSource fills the file modes of projected volumes, the type of a
+// hostPath volume and fieldRef apiVersions.
+func defaultVolumeSource(s *api.VolumeSource) {
+	defaultMode := func(m **int32) {
+		if *m == nil {
+			mode := api.DefaultVolumeMode
+			*m = &mode
+		}
+	}
+	if s.HostPath != nil && s.HostPath.Type == nil {
+		t := api.HostPathUnset
+		s.HostPath.Type = &t
+	}
+	if s.Secret != nil {
+		defaultMode(&s.Secret.DefaultMode)
+	}
+	if s.ConfigMap != nil {
+		defaultMode(&s.ConfigMap.DefaultMode)
+	}
+	if s.DownwardAPI != nil {
+		defaultMode(&s.DownwardAPI.DefaultMode)
+		for i := range s.DownwardAPI.Items {
+			if f := s.DownwardAPI.Items[i].FieldRef; f != nil && f.APIVersion == "" {
+				f.APIVersion = "v1"
+			}
 		}
 	}
 }

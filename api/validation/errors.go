@@ -30,6 +30,8 @@ const (
 	ErrorTypeTooLong ErrorType = "FieldValueTooLong"
 	// ErrorTypeTooMany: the list has more items than allowed.
 	ErrorTypeTooMany ErrorType = "FieldValueTooMany"
+	// ErrorTypeNotFound: the value names something that does not exist.
+	ErrorTypeNotFound ErrorType = "FieldValueNotFound"
 )
 
 // String returns the human-readable form used in messages.
@@ -49,6 +51,8 @@ func (t ErrorType) String() string {
 		return "Too long"
 	case ErrorTypeTooMany:
 		return "Too many"
+	case ErrorTypeNotFound:
+		return "Not found"
 	}
 	return string(t)
 }
@@ -245,4 +249,9 @@ func TooLong(p *Path, value any, maxLength int) *Error {
 func TooMany(p *Path, actual, max int) *Error {
 	return &Error{Type: ErrorTypeTooMany, Field: p.String(), BadValue: actual,
 		Detail: fmt.Sprintf("must have at most %d items", max)}
+}
+
+// NotFound returns a NotFound error at p: value names something that does not exist.
+func NotFound(p *Path, value any) *Error {
+	return &Error{Type: ErrorTypeNotFound, Field: p.String(), BadValue: value}
 }

@@ -47,18 +47,20 @@ func ValidatePodTemplateSpec(t *api.PodTemplateSpec, p *Path) ErrorList {
 // ValidatePodSpec checks a defaulted pod spec: at least one container, unique
 // DNS-1123-label container names, images, ports, environment, resources (requests
 // non-negative and within limits), restart and DNS policy, tolerations, node
-// selector and node affinity.
+// selector and node affinity; volumes (unique DNS-1123-label names, exactly one
+// source each), volume mounts (naming a volume of the pod, with a mount path), probes
+// (exactly one handler, ports in range or IANA names) and security contexts.
 func ValidatePodSpec(spec *api.PodSpec, p *Path) ErrorList {
-	var errs ErrorList
+	volumes, errs := validateVolumes(spec.Volumes, p.Child("volumes"))
 	names := map[string]bool{}
 	for i := range spec.InitContainers {
-		errs = append(errs, validateContainer(&spec.InitContainers[i], names, p.Child("initContainers").Index(i))...)
+		errs = append(errs, validateContainer(&spec.InitContainers[i], names, volumes, p.Child("initContainers").Index(i))...)
 	}
 	if len(spec.Containers) == 0 {
 		errs = append(errs, Required(p.Child("containers"), ""))
 	}
 	for i := range spec.Containers {
-		errs = append(errs, validateContainer(&spec.Containers[i], names, p.Child("containers").Index(i))...)
+		errs = append(errs, validateContainer(&spec.Containers[i], names, volumes, p.Child("containers").Index(i))...)
 	}
 	switch {
 	case spec.RestartPolicy == "":
@@ -104,10 +106,11 @@ func ValidatePodSpec(spec *api.PodSpec, p *Path) ErrorList {
 	if spec.Affinity != nil && spec.Affinity.NodeAffinity != nil {
 		errs = append(errs, validateNodeAffinity(spec.Affinity.NodeAffinity, p.Child("affinity", "nodeAffinity"))...)
 	}
+	errs = append(errs, validatePodSecurityContext(spec.SecurityContext, p.Child("securityContext"))...)
 	return errs
 }
 
-func validateContainer(c *api.Container, names map[string]bool, p *Path) ErrorList {
+func validateContainer(c *api.Container, names, volumes map[string]bool, p *Path) ErrorList {
 	var errs ErrorList
 	switch {
 	case c.Name == "":
@@ -140,6 +143,15 @@ func validateContainer(c *api.Container, names map[string]bool, p *Path) ErrorLi
 	errs = append(errs, validatePorts(c.Ports, p.Child("ports"))...)
 	errs = append(errs, validateEnv(c.Env, p.Child("env"))...)
 	errs = append(errs, validateResources(&c.Resources, p.Child("resources"))...)
+	errs = append(errs, validateEnvFrom(c.EnvFrom, p.Child("envFrom"))...)
+	errs = append(errs, validateVolumeMounts(c.VolumeMounts, volumes, p.Child("volumeMounts"))...)
+	for _, probe := range []struct {
+		name string
+		pr   *api.Probe
+	}{{"livenessProbe", c.LivenessProbe}, {"readinessProbe", c.ReadinessProbe}, {"startupProbe", c.StartupProbe}} {
+		errs = append(errs, validateProbe(probe.pr, p.Child(probe.name), probe.name)...)
+	}
+	errs = append(errs, validateSecurityContext(c.SecurityContext, p.Child("securityContext"))...)
 	return errs
 }
 

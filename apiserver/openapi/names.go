@@ -14,6 +14,7 @@ const (
 	autoscaling  = "io.k8s.api.autoscaling.v1."
 	meta         = "io.k8s.apimachinery.pkg.apis.meta.v1."
 	resource     = "io.k8s.apimachinery.pkg.api.resource."
+	intstr       = "io.k8s.apimachinery.pkg.util.intstr."
 )
 
 // Names of the schemas that are not derived from a Go struct's fields.
@@ -21,6 +22,7 @@ const (
 	timeName      = meta + "Time"
 	microTimeName = meta + "MicroTime"
 	quantityName  = resource + "Quantity"
+	intOrStrName  = intstr + "IntOrString"
 	patchName     = meta + "Patch"
 	statusName    = meta + "Status"
 	deleteName    = meta + "DeleteOptions"
@@ -33,54 +35,78 @@ const (
 func schemaNames() map[reflect.Type]string {
 	return map[reflect.Type]string{
 		// core/v1
-		reflect.TypeFor[api.Affinity]():                 core + "Affinity",
-		reflect.TypeFor[api.Binding]():                  core + "Binding",
-		reflect.TypeFor[api.Container]():                core + "Container",
-		reflect.TypeFor[api.ContainerImage]():           core + "ContainerImage",
-		reflect.TypeFor[api.ContainerPort]():            core + "ContainerPort",
-		reflect.TypeFor[api.ContainerState]():           core + "ContainerState",
-		reflect.TypeFor[api.ContainerStateRunning]():    core + "ContainerStateRunning",
-		reflect.TypeFor[api.ContainerStateTerminated](): core + "ContainerStateTerminated",
-		reflect.TypeFor[api.ContainerStateWaiting]():    core + "ContainerStateWaiting",
-		reflect.TypeFor[api.ContainerStatus]():          core + "ContainerStatus",
-		reflect.TypeFor[api.DaemonEndpoint]():           core + "DaemonEndpoint",
-		reflect.TypeFor[api.EnvVar]():                   core + "EnvVar",
-		reflect.TypeFor[api.EnvVarSource]():             core + "EnvVarSource",
-		reflect.TypeFor[api.Event]():                    core + "Event",
-		reflect.TypeFor[api.EventList]():                core + "EventList",
-		reflect.TypeFor[api.EventSeries]():              core + "EventSeries",
-		reflect.TypeFor[api.EventSource]():              core + "EventSource",
-		reflect.TypeFor[api.HostIP]():                   core + "HostIP",
-		reflect.TypeFor[api.Namespace]():                core + "Namespace",
-		reflect.TypeFor[api.NamespaceCondition]():       core + "NamespaceCondition",
-		reflect.TypeFor[api.NamespaceList]():            core + "NamespaceList",
-		reflect.TypeFor[api.NamespaceSpec]():            core + "NamespaceSpec",
-		reflect.TypeFor[api.NamespaceStatus]():          core + "NamespaceStatus",
-		reflect.TypeFor[api.Node]():                     core + "Node",
-		reflect.TypeFor[api.NodeAddress]():              core + "NodeAddress",
-		reflect.TypeFor[api.NodeAffinity]():             core + "NodeAffinity",
-		reflect.TypeFor[api.NodeCondition]():            core + "NodeCondition",
-		reflect.TypeFor[api.NodeDaemonEndpoints]():      core + "NodeDaemonEndpoints",
-		reflect.TypeFor[api.NodeList]():                 core + "NodeList",
-		reflect.TypeFor[api.NodeSelector]():             core + "NodeSelector",
-		reflect.TypeFor[api.NodeSelectorRequirement]():  core + "NodeSelectorRequirement",
-		reflect.TypeFor[api.NodeSelectorTerm]():         core + "NodeSelectorTerm",
-		reflect.TypeFor[api.NodeSpec]():                 core + "NodeSpec",
-		reflect.TypeFor[api.NodeStatus]():               core + "NodeStatus",
-		reflect.TypeFor[api.NodeSystemInfo]():           core + "NodeSystemInfo",
-		reflect.TypeFor[api.ObjectFieldSelector]():      core + "ObjectFieldSelector",
-		reflect.TypeFor[api.ObjectReference]():          core + "ObjectReference",
-		reflect.TypeFor[api.Pod]():                      core + "Pod",
-		reflect.TypeFor[api.PodCondition]():             core + "PodCondition",
-		reflect.TypeFor[api.PodIP]():                    core + "PodIP",
-		reflect.TypeFor[api.PodList]():                  core + "PodList",
-		reflect.TypeFor[api.PodSpec]():                  core + "PodSpec",
-		reflect.TypeFor[api.PodStatus]():                core + "PodStatus",
-		reflect.TypeFor[api.PodTemplateSpec]():          core + "PodTemplateSpec",
-		reflect.TypeFor[api.PreferredSchedulingTerm]():  core + "PreferredSchedulingTerm",
-		reflect.TypeFor[api.ResourceRequirements]():     core + "ResourceRequirements",
-		reflect.TypeFor[api.Taint]():                    core + "Taint",
-		reflect.TypeFor[api.Toleration]():               core + "Toleration",
+		reflect.TypeFor[api.Affinity]():                          core + "Affinity",
+		reflect.TypeFor[api.Binding]():                           core + "Binding",
+		reflect.TypeFor[api.Container]():                         core + "Container",
+		reflect.TypeFor[api.ContainerImage]():                    core + "ContainerImage",
+		reflect.TypeFor[api.ContainerPort]():                     core + "ContainerPort",
+		reflect.TypeFor[api.ContainerState]():                    core + "ContainerState",
+		reflect.TypeFor[api.ContainerStateRunning]():             core + "ContainerStateRunning",
+		reflect.TypeFor[api.ContainerStateTerminated]():          core + "ContainerStateTerminated",
+		reflect.TypeFor[api.ContainerStateWaiting]():             core + "ContainerStateWaiting",
+		reflect.TypeFor[api.ContainerStatus]():                   core + "ContainerStatus",
+		reflect.TypeFor[api.DaemonEndpoint]():                    core + "DaemonEndpoint",
+		reflect.TypeFor[api.EnvVar]():                            core + "EnvVar",
+		reflect.TypeFor[api.EnvVarSource]():                      core + "EnvVarSource",
+		reflect.TypeFor[api.Event]():                             core + "Event",
+		reflect.TypeFor[api.EventList]():                         core + "EventList",
+		reflect.TypeFor[api.EventSeries]():                       core + "EventSeries",
+		reflect.TypeFor[api.EventSource]():                       core + "EventSource",
+		reflect.TypeFor[api.HostIP]():                            core + "HostIP",
+		reflect.TypeFor[api.Namespace]():                         core + "Namespace",
+		reflect.TypeFor[api.NamespaceCondition]():                core + "NamespaceCondition",
+		reflect.TypeFor[api.NamespaceList]():                     core + "NamespaceList",
+		reflect.TypeFor[api.NamespaceSpec]():                     core + "NamespaceSpec",
+		reflect.TypeFor[api.NamespaceStatus]():                   core + "NamespaceStatus",
+		reflect.TypeFor[api.Node]():                              core + "Node",
+		reflect.TypeFor[api.NodeAddress]():                       core + "NodeAddress",
+		reflect.TypeFor[api.NodeAffinity]():                      core + "NodeAffinity",
+		reflect.TypeFor[api.NodeCondition]():                     core + "NodeCondition",
+		reflect.TypeFor[api.NodeDaemonEndpoints]():               core + "NodeDaemonEndpoints",
+		reflect.TypeFor[api.NodeList]():                          core + "NodeList",
+		reflect.TypeFor[api.NodeSelector]():                      core + "NodeSelector",
+		reflect.TypeFor[api.NodeSelectorRequirement]():           core + "NodeSelectorRequirement",
+		reflect.TypeFor[api.NodeSelectorTerm]():                  core + "NodeSelectorTerm",
+		reflect.TypeFor[api.NodeSpec]():                          core + "NodeSpec",
+		reflect.TypeFor[api.NodeStatus]():                        core + "NodeStatus",
+		reflect.TypeFor[api.NodeSystemInfo]():                    core + "NodeSystemInfo",
+		reflect.TypeFor[api.ObjectFieldSelector]():               core + "ObjectFieldSelector",
+		reflect.TypeFor[api.ObjectReference]():                   core + "ObjectReference",
+		reflect.TypeFor[api.Pod]():                               core + "Pod",
+		reflect.TypeFor[api.PodCondition]():                      core + "PodCondition",
+		reflect.TypeFor[api.PodIP]():                             core + "PodIP",
+		reflect.TypeFor[api.PodList]():                           core + "PodList",
+		reflect.TypeFor[api.PodSpec]():                           core + "PodSpec",
+		reflect.TypeFor[api.PodStatus]():                         core + "PodStatus",
+		reflect.TypeFor[api.PodTemplateSpec]():                   core + "PodTemplateSpec",
+		reflect.TypeFor[api.PreferredSchedulingTerm]():           core + "PreferredSchedulingTerm",
+		reflect.TypeFor[api.ResourceRequirements]():              core + "ResourceRequirements",
+		reflect.TypeFor[api.Taint]():                             core + "Taint",
+		reflect.TypeFor[api.Toleration]():                        core + "Toleration",
+		reflect.TypeFor[api.Capabilities]():                      core + "Capabilities",
+		reflect.TypeFor[api.ConfigMapEnvSource]():                core + "ConfigMapEnvSource",
+		reflect.TypeFor[api.ConfigMapVolumeSource]():             core + "ConfigMapVolumeSource",
+		reflect.TypeFor[api.DownwardAPIVolumeFile]():             core + "DownwardAPIVolumeFile",
+		reflect.TypeFor[api.DownwardAPIVolumeSource]():           core + "DownwardAPIVolumeSource",
+		reflect.TypeFor[api.EmptyDirVolumeSource]():              core + "EmptyDirVolumeSource",
+		reflect.TypeFor[api.EnvFromSource]():                     core + "EnvFromSource",
+		reflect.TypeFor[api.ExecAction]():                        core + "ExecAction",
+		reflect.TypeFor[api.GRPCAction]():                        core + "GRPCAction",
+		reflect.TypeFor[api.HTTPGetAction]():                     core + "HTTPGetAction",
+		reflect.TypeFor[api.HTTPHeader]():                        core + "HTTPHeader",
+		reflect.TypeFor[api.HostPathVolumeSource]():              core + "HostPathVolumeSource",
+		reflect.TypeFor[api.KeyToPath]():                         core + "KeyToPath",
+		reflect.TypeFor[api.LocalObjectReference]():              core + "LocalObjectReference",
+		reflect.TypeFor[api.PersistentVolumeClaimVolumeSource](): core + "PersistentVolumeClaimVolumeSource",
+		reflect.TypeFor[api.PodSecurityContext]():                core + "PodSecurityContext",
+		reflect.TypeFor[api.Probe]():                             core + "Probe",
+		reflect.TypeFor[api.SeccompProfile]():                    core + "SeccompProfile",
+		reflect.TypeFor[api.SecretEnvSource]():                   core + "SecretEnvSource",
+		reflect.TypeFor[api.SecretVolumeSource]():                core + "SecretVolumeSource",
+		reflect.TypeFor[api.SecurityContext]():                   core + "SecurityContext",
+		reflect.TypeFor[api.TCPSocketAction]():                   core + "TCPSocketAction",
+		reflect.TypeFor[api.Volume]():                            core + "Volume",
+		reflect.TypeFor[api.VolumeMount]():                       core + "VolumeMount",
 
 		// apps/v1
 		reflect.TypeFor[api.ReplicaSet]():          apps + "ReplicaSet",
@@ -112,9 +138,10 @@ func schemaNames() map[reflect.Type]string {
 		reflect.TypeFor[api.StatusDetails]():            meta + "StatusDetails",
 
 		// Types that write themselves as strings; their schemas are in scalarSchemas.
-		reflect.TypeFor[api.Time]():      timeName,
-		reflect.TypeFor[api.MicroTime](): microTimeName,
-		reflect.TypeFor[api.Quantity]():  quantityName,
+		reflect.TypeFor[api.Time]():        timeName,
+		reflect.TypeFor[api.MicroTime]():   microTimeName,
+		reflect.TypeFor[api.Quantity]():    quantityName,
+		reflect.TypeFor[api.IntOrString](): intOrStrName,
 	}
 }
 
@@ -145,6 +172,10 @@ func scalarSchemas() map[string]*Schema {
 			Description: "Quantity is a fixed-point number with an optional suffix: a binary SI suffix (Ki, Mi, Gi, Ti, Pi, Ei), " +
 				"a decimal SI suffix (m, \"\", k, M, G, T, P, E) or a decimal exponent (e3, E6). Examples: \"100m\", \"1.5Gi\", \"2\". " +
 				"It is written in canonical form: \"1.5\" becomes \"1500m\", \"1.5Gi\" becomes \"1536Mi\".",
+		},
+		intOrStrName: {
+			Type: "string", Format: "int-or-string",
+			Description: "IntOrString is a type that can hold an int32 or a string. When used in JSON or YAML marshalling and unmarshalling, it produces or consumes the inner type. This allows you to have, for example, a JSON field that can accept a name or number.",
 		},
 		patchName: {
 			Type:        "object",
@@ -180,6 +211,7 @@ func optionalFields() map[string]bool {
 		core + "Event.reportingComponent": true,
 		core + "Event.reportingInstance":  true,
 		core + "ContainerImage.names":     true,
+		core + "GRPCAction.service":       true,
 	}
 }
 
@@ -188,9 +220,14 @@ func optionalFields() map[string]bool {
 // are structs or have no omitempty.
 func fieldDefaults() map[string]string {
 	return map[string]string{
-		core + "ContainerPort.protocol":    `"TCP"`,
-		core + "ConfigMapKeySelector.name": `""`,
-		core + "SecretKeySelector.name":    `""`,
+		core + "ContainerPort.protocol":     `"TCP"`,
+		core + "ConfigMapKeySelector.name":  `""`,
+		core + "SecretKeySelector.name":     `""`,
+		core + "LocalObjectReference.name":  `""`,
+		core + "ConfigMapVolumeSource.name": `""`,
+		core + "ConfigMapEnvSource.name":    `""`,
+		core + "SecretEnvSource.name":       `""`,
+		core + "GRPCAction.service":         `""`,
 	}
 }
 
@@ -200,6 +237,18 @@ func listExtensions() map[string]Schema {
 	return map[string]Schema{
 		core + "Container.ports":                                              {ListType: "map", ListMapKeys: []string{"containerPort", "protocol"}},
 		core + "PodSpec.nodeSelector":                                         {MapType: "atomic"},
+		core + "PodSpec.volumes":                                              {ListType: "map", ListMapKeys: []string{"name"}},
+		core + "PodSpec.imagePullSecrets":                                     {ListType: "map", ListMapKeys: []string{"name"}},
+		core + "Container.volumeMounts":                                       {ListType: "map", ListMapKeys: []string{"mountPath"}},
+		core + "Container.envFrom":                                            {ListType: "atomic"},
+		core + "PodSecurityContext.supplementalGroups":                        {ListType: "atomic"},
+		core + "ConfigMapVolumeSource.items":                                  {ListType: "atomic"},
+		core + "SecretVolumeSource.items":                                     {ListType: "atomic"},
+		core + "DownwardAPIVolumeSource.items":                                {ListType: "atomic"},
+		core + "ExecAction.command":                                           {ListType: "atomic"},
+		core + "HTTPGetAction.httpHeaders":                                    {ListType: "atomic"},
+		core + "Capabilities.add":                                             {ListType: "atomic"},
+		core + "Capabilities.drop":                                            {ListType: "atomic"},
 		core + "NodeSelectorTerm.matchExpressions":                            {ListType: "atomic"},
 		core + "NodeSelectorTerm.matchFields":                                 {ListType: "atomic"},
 		core + "NodeSelectorRequirement.values":                               {ListType: "atomic"},
@@ -224,5 +273,6 @@ func typeExtensions() map[string]Schema {
 		core + "NodeSelector":         {MapType: "atomic"},
 		core + "NodeSelectorTerm":     {MapType: "atomic"},
 		core + "ObjectReference":      {MapType: "atomic"},
+		core + "LocalObjectReference": {MapType: "atomic"},
 	}
 }

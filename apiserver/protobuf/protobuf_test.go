@@ -56,7 +56,7 @@ func container(name string) *pb {
 		str(13, "/dev/termination-log").
 		str(14, "IfNotPresent").
 		str(20, "File").
-		boolean(18, true) // tty: not modelled
+		boolean(17, true) // stdinOnce: not modelled
 }
 
 func containerJSON(name string) string {
@@ -76,7 +76,7 @@ func podSpec() *pb {
 	term := newPB().msg(1, newPB().str(1, "zone").str(2, "In").str(3, "a").str(3, "b")).
 		msg(2, newPB().str(1, "metadata.name").str(2, "NotIn").str(3, "n1"))
 	return newPB().
-		msg(1, newPB().str(1, "volume-is-skipped")).
+		msg(26, newPB().str(1, "dns-config-is-skipped")).
 		msg(20, container("init")).
 		msg(2, container("app")).
 		str(3, "Always").

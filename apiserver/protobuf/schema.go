@@ -92,6 +92,15 @@ func tm(num int, name string) field    { return field{num: num, name: name, kind
 func microTime(num int, name string) field {
 	return field{num: num, name: name, kind: kindMicroTime}
 }
+func quantity(num int, name string) field {
+	return field{num: num, name: name, kind: kindQuantity}
+}
+func intOrString(num int, name string) field {
+	return field{num: num, name: name, kind: kindIntOrString}
+}
+func i64s(num int, name string) field {
+	return field{num: num, name: name, kind: kindInt64, repeated: true}
+}
 func stringMap(num int, name string) field {
 	return field{num: num, name: name, kind: kindStringMap}
 }
@@ -180,6 +189,7 @@ var (
 		msg(3, "status", podStatusMsg),
 	)
 	podSpecMsg = newMessage("PodSpec",
+		msgs(1, "volumes", volumeMsg),
 		msgs(2, "containers", containerMsg),
 		str(3, "restartPolicy"),
 		i64(4, "terminationGracePeriodSeconds"),
@@ -190,14 +200,147 @@ var (
 		str(9, "serviceAccount"),
 		str(10, "nodeName"),
 		boolean(11, "hostNetwork"),
+		msg(14, "securityContext", podSecurityContextMsg),
+		msgs(15, "imagePullSecrets", localObjectReferenceMsg),
 		str(16, "hostname"),
 		str(17, "subdomain"),
 		msg(18, "affinity", affinityMsg),
 		str(19, "schedulerName"),
 		msgs(20, "initContainers", containerMsg),
+		boolean(21, "automountServiceAccountToken"),
 		msgs(22, "tolerations", tolerationMsg),
 		str(24, "priorityClassName"),
 		i32(25, "priority"),
+		boolean(30, "enableServiceLinks"),
+	)
+	volumeMsg = newMessage("Volume",
+		str(1, "name"),
+		inline(2, volumeSourceMsg),
+	)
+	volumeSourceMsg = newMessage("VolumeSource",
+		msg(1, "hostPath", hostPathVolumeSourceMsg),
+		msg(2, "emptyDir", emptyDirVolumeSourceMsg),
+		msg(6, "secret", secretVolumeSourceMsg),
+		msg(10, "persistentVolumeClaim", persistentVolumeClaimVolumeSourceMsg),
+		msg(16, "downwardAPI", downwardAPIVolumeSourceMsg),
+		msg(19, "configMap", configMapVolumeSourceMsg),
+	)
+	hostPathVolumeSourceMsg = newMessage("HostPathVolumeSource",
+		str(1, "path"),
+		str(2, "type"),
+	)
+	emptyDirVolumeSourceMsg = newMessage("EmptyDirVolumeSource",
+		str(1, "medium"),
+		quantity(2, "sizeLimit"),
+	)
+	secretVolumeSourceMsg = newMessage("SecretVolumeSource",
+		str(1, "secretName"),
+		msgs(2, "items", keyToPathMsg),
+		i32(3, "defaultMode"),
+		boolean(4, "optional"),
+	)
+	keyToPathMsg = newMessage("KeyToPath",
+		str(1, "key"),
+		str(2, "path"),
+		i32(3, "mode"),
+	)
+	persistentVolumeClaimVolumeSourceMsg = newMessage("PersistentVolumeClaimVolumeSource",
+		str(1, "claimName"),
+		boolean(2, "readOnly"),
+	)
+	downwardAPIVolumeSourceMsg = newMessage("DownwardAPIVolumeSource",
+		msgs(1, "items", downwardAPIVolumeFileMsg),
+		i32(2, "defaultMode"),
+	)
+	downwardAPIVolumeFileMsg = newMessage("DownwardAPIVolumeFile",
+		str(1, "path"),
+		msg(2, "fieldRef", objectFieldSelectorMsg),
+		i32(4, "mode"),
+	)
+	configMapVolumeSourceMsg = newMessage("ConfigMapVolumeSource",
+		inline(1, localObjectReferenceMsg),
+		msgs(2, "items", keyToPathMsg),
+		i32(3, "defaultMode"),
+		boolean(4, "optional"),
+	)
+	podSecurityContextMsg = newMessage("PodSecurityContext",
+		i64(2, "runAsUser"),
+		boolean(3, "runAsNonRoot"),
+		i64s(4, "supplementalGroups"),
+		i64(5, "fsGroup"),
+		i64(6, "runAsGroup"),
+		msg(10, "seccompProfile", seccompProfileMsg),
+	)
+	seccompProfileMsg = newMessage("SeccompProfile",
+		str(1, "type"),
+		str(2, "localhostProfile"),
+	)
+	volumeMountMsg = newMessage("VolumeMount",
+		str(1, "name"),
+		boolean(2, "readOnly"),
+		str(3, "mountPath"),
+		str(4, "subPath"),
+	)
+	// envSourceMsg is both ConfigMapEnvSource and SecretEnvSource.
+	envSourceMsg = newMessage("EnvSource",
+		inline(1, localObjectReferenceMsg),
+		boolean(2, "optional"),
+	)
+	envFromSourceMsg = newMessage("EnvFromSource",
+		str(1, "prefix"),
+		msg(2, "configMapRef", envSourceMsg),
+		msg(3, "secretRef", envSourceMsg),
+	)
+	probeMsg = newMessage("Probe",
+		inline(1, probeHandlerMsg),
+		i32(2, "initialDelaySeconds"),
+		i32(3, "timeoutSeconds"),
+		i32(4, "periodSeconds"),
+		i32(5, "successThreshold"),
+		i32(6, "failureThreshold"),
+		i64(7, "terminationGracePeriodSeconds"),
+	)
+	probeHandlerMsg = newMessage("ProbeHandler",
+		msg(1, "exec", execActionMsg),
+		msg(2, "httpGet", httpGetActionMsg),
+		msg(3, "tcpSocket", tcpSocketActionMsg),
+		msg(4, "grpc", grpcActionMsg),
+	)
+	execActionMsg = newMessage("ExecAction",
+		strs(1, "command"),
+	)
+	httpGetActionMsg = newMessage("HTTPGetAction",
+		str(1, "path"),
+		intOrString(2, "port"),
+		str(3, "host"),
+		str(4, "scheme"),
+		msgs(5, "httpHeaders", httpHeaderMsg),
+	)
+	httpHeaderMsg = newMessage("HTTPHeader",
+		str(1, "name"),
+		str(2, "value"),
+	)
+	tcpSocketActionMsg = newMessage("TCPSocketAction",
+		intOrString(1, "port"),
+		str(2, "host"),
+	)
+	grpcActionMsg = newMessage("GRPCAction",
+		i32(1, "port"),
+		str(2, "service"),
+	)
+	securityContextMsg = newMessage("SecurityContext",
+		msg(1, "capabilities", capabilitiesMsg),
+		boolean(2, "privileged"),
+		i64(4, "runAsUser"),
+		boolean(5, "runAsNonRoot"),
+		boolean(6, "readOnlyRootFilesystem"),
+		boolean(7, "allowPrivilegeEscalation"),
+		i64(8, "runAsGroup"),
+		msg(11, "seccompProfile", seccompProfileMsg),
+	)
+	capabilitiesMsg = newMessage("Capabilities",
+		strs(1, "add"),
+		strs(2, "drop"),
 	)
 	containerMsg = newMessage("Container",
 		str(1, "name"),
@@ -208,9 +351,17 @@ var (
 		msgs(6, "ports", containerPortMsg),
 		msgs(7, "env", envVarMsg),
 		msg(8, "resources", resourceRequirementsMsg),
+		msgs(9, "volumeMounts", volumeMountMsg),
+		msg(10, "livenessProbe", probeMsg),
+		msg(11, "readinessProbe", probeMsg),
 		str(13, "terminationMessagePath"),
 		str(14, "imagePullPolicy"),
+		msg(15, "securityContext", securityContextMsg),
+		boolean(16, "stdin"),
+		boolean(18, "tty"),
+		msgs(19, "envFrom", envFromSourceMsg),
 		str(20, "terminationMessagePolicy"),
+		msg(22, "startupProbe", probeMsg),
 	)
 	containerPortMsg = newMessage("ContainerPort",
 		str(1, "name"),

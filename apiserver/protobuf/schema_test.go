@@ -90,6 +90,10 @@ func checkField(t *testing.T, path string, f *field, gt reflect.Type) {
 		ok = gt == reflect.TypeFor[api.Time]()
 	case kindMicroTime:
 		ok = gt == reflect.TypeFor[api.MicroTime]()
+	case kindQuantity:
+		ok = gt == reflect.TypeFor[api.Quantity]()
+	case kindIntOrString:
+		ok = gt == reflect.TypeFor[api.IntOrString]()
 	case kindQuantityMap:
 		ok = gt == reflect.TypeFor[api.ResourceList]()
 	case kindStringMap:

@@ -16,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
@@ -105,8 +106,13 @@ func TestProtobufClient(t *testing.T) {
 						Limits:   corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("500m"), corev1.ResourceMemory: resource.MustParse("128Mi")},
 						Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("250m")},
 					},
-					VolumeMounts: []corev1.VolumeMount{{Name: "data", MountPath: "/data"}}, // not modelled: dropped
+					VolumeMounts: []corev1.VolumeMount{{Name: "data", MountPath: "/data"}},
+					ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{
+						HTTPGet: &corev1.HTTPGetAction{Path: "/ready", Port: intstr.FromString("http")}}},
+					StdinOnce: true, // not modelled: dropped
 				}},
+				Volumes: []corev1.Volume{{Name: "data", VolumeSource: corev1.VolumeSource{
+					ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: "cm"}}}}},
 				TerminationGracePeriodSeconds: ptr.To[int64](45),
 				NodeSelector:                  map[string]string{"disk": "ssd"},
 				Tolerations: []corev1.Toleration{{Key: "k", Operator: corev1.TolerationOpExists,
@@ -132,8 +138,18 @@ func TestProtobufClient(t *testing.T) {
 		if c.Env[0].ValueFrom == nil || c.Env[0].ValueFrom.FieldRef == nil || c.Env[0].ValueFrom.FieldRef.FieldPath != "metadata.name" {
 			t.Errorf("created env %+v; want POD from metadata.name", c.Env)
 		}
-		if len(c.VolumeMounts) != 0 {
-			t.Errorf("created volumeMounts %+v; want none (Orrery does not model them)", c.VolumeMounts)
+		if len(c.VolumeMounts) != 1 || c.VolumeMounts[0].MountPath != "/data" {
+			t.Errorf("created volumeMounts %+v; want data at /data", c.VolumeMounts)
+		}
+		if v := created.Spec.Volumes; len(v) != 1 || v[0].ConfigMap == nil || v[0].ConfigMap.DefaultMode == nil || *v[0].ConfigMap.DefaultMode != 0o644 {
+			t.Errorf("created volumes %+v; want configMap cm with defaultMode 0644", v)
+		}
+		if p := c.ReadinessProbe; p == nil || p.HTTPGet == nil || p.HTTPGet.Port != intstr.FromString("http") ||
+			p.HTTPGet.Scheme != corev1.URISchemeHTTP || p.PeriodSeconds != 10 || p.TimeoutSeconds != 1 {
+			t.Errorf("created readinessProbe %+v; want httpGet to port http, defaulted", p)
+		}
+		if c.StdinOnce {
+			t.Error("created stdinOnce true; want it dropped (Orrery does not model it)")
 		}
 		if got := created.Spec.Tolerations; len(got) != 1 || got[0].TolerationSeconds == nil || *got[0].TolerationSeconds != 60 {
 			t.Errorf("created tolerations %+v; want k Exists NoExecute for 60s", got)

@@ -99,12 +99,80 @@ func richContainer(name string) corev1.Container {
 		TerminationMessagePath:   "/dev/termination-log",
 		TerminationMessagePolicy: corev1.TerminationMessageFallbackToLogsOnError,
 		ImagePullPolicy:          corev1.PullIfNotPresent,
+		VolumeMounts: []corev1.VolumeMount{{Name: "data", ReadOnly: true, MountPath: "/data", SubPath: "sub",
+			MountPropagation: ptr.To(corev1.MountPropagationNone)}}, // mountPropagation: not modelled
+		// A valid container sets one envFrom source, and a probe one handler; all of
+		// them encode.
+		EnvFrom: []corev1.EnvFromSource{{
+			Prefix:       "APP_",
+			ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "cm"}, Optional: ptr.To(true)},
+			SecretRef:    &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "sec"}, Optional: ptr.To(false)},
+		}},
+		LivenessProbe:  richProbe(intstr.FromString("http")),
+		ReadinessProbe: richProbe(intstr.FromInt32(80)),
+		StartupProbe:   richProbe(intstr.FromInt32(8080)),
+		SecurityContext: &corev1.SecurityContext{
+			Capabilities:             &corev1.Capabilities{Add: []corev1.Capability{"NET_ADMIN"}, Drop: []corev1.Capability{"ALL"}},
+			Privileged:               ptr.To(false),
+			SELinuxOptions:           &corev1.SELinuxOptions{User: "u"}, // not modelled
+			RunAsUser:                ptr.To[int64](1000),
+			RunAsGroup:               ptr.To[int64](3000),
+			RunAsNonRoot:             ptr.To(true),
+			ReadOnlyRootFilesystem:   ptr.To(true),
+			AllowPrivilegeEscalation: ptr.To(false),
+			SeccompProfile:           richSeccompProfile(),
+		},
+		Stdin: true,
+		TTY:   true,
 		// Not modelled:
-		VolumeMounts:   []corev1.VolumeMount{{Name: "data", MountPath: "/data"}},
-		LivenessProbe:  &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Port: intstr.FromString("http")}}},
-		ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromInt32(80)}}},
-		TTY:            true,
+		StdinOnce: true,
 	}
+}
+
+// richProbe sets every Probe field Orrery models: all four handlers, which a valid
+// probe would not combine.
+func richProbe(port intstr.IntOrString) *corev1.Probe {
+	return &corev1.Probe{
+		ProbeHandler: corev1.ProbeHandler{
+			Exec: &corev1.ExecAction{Command: []string{"cat", "/tmp/ready"}},
+			HTTPGet: &corev1.HTTPGetAction{Path: "/healthz", Port: port, Host: "10.0.0.1", Scheme: corev1.URISchemeHTTPS,
+				HTTPHeaders: []corev1.HTTPHeader{{Name: "X-Probe", Value: "1"}}},
+			TCPSocket: &corev1.TCPSocketAction{Port: port, Host: "10.0.0.2"},
+			GRPC:      &corev1.GRPCAction{Port: 9000, Service: ptr.To("health")},
+		},
+		InitialDelaySeconds:           5,
+		TimeoutSeconds:                2,
+		PeriodSeconds:                 15,
+		SuccessThreshold:              1,
+		FailureThreshold:              4,
+		TerminationGracePeriodSeconds: ptr.To[int64](20),
+	}
+}
+
+func richSeccompProfile() *corev1.SeccompProfile {
+	return &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeLocalhost, LocalhostProfile: ptr.To("profiles/app.json")}
+}
+
+// richVolume sets every volume source Orrery models, which a valid volume would not
+// combine, and one it does not.
+func richVolume(name string) corev1.Volume {
+	items := []corev1.KeyToPath{{Key: "k", Path: "p", Mode: ptr.To[int32](0o400)}}
+	return corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{
+		HostPath:              &corev1.HostPathVolumeSource{Path: "/var/log", Type: ptr.To(corev1.HostPathDirectory)},
+		EmptyDir:              &corev1.EmptyDirVolumeSource{Medium: corev1.StorageMediumMemory, SizeLimit: ptr.To(resource.MustParse("64Mi"))},
+		Secret:                &corev1.SecretVolumeSource{SecretName: "sec", Items: items, DefaultMode: ptr.To[int32](0o440), Optional: ptr.To(true)},
+		PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: "claim", ReadOnly: true},
+		DownwardAPI: &corev1.DownwardAPIVolumeSource{
+			Items: []corev1.DownwardAPIVolumeFile{{Path: "labels",
+				FieldRef:         &corev1.ObjectFieldSelector{APIVersion: "v1", FieldPath: "metadata.labels"},
+				ResourceFieldRef: &corev1.ResourceFieldSelector{Resource: "limits.cpu"}, // not modelled
+				Mode:             ptr.To[int32](0o444)}},
+			DefaultMode: ptr.To[int32](0o644),
+		},
+		ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: "cm"},
+			Items: items, DefaultMode: ptr.To[int32](0o600), Optional: ptr.To(false)},
+		NFS: &corev1.NFSVolumeSource{Server: "nfs", Path: "/export"}, // not modelled
+	}}
 }
 
 func richPodSpec() corev1.PodSpec {
@@ -133,10 +201,21 @@ func richPodSpec() corev1.PodSpec {
 		Tolerations:       []corev1.Toleration{{Key: "k", Operator: corev1.TolerationOpEqual, Value: "v", Effect: corev1.TaintEffectNoExecute, TolerationSeconds: ptr.To[int64](300)}},
 		PriorityClassName: "high",
 		Priority:          ptr.To[int32](-5),
+		Volumes:           []corev1.Volume{richVolume("data"), richVolume("more")},
+		SecurityContext: &corev1.PodSecurityContext{
+			SELinuxOptions:     &corev1.SELinuxOptions{Level: "s0"}, // not modelled
+			RunAsUser:          ptr.To[int64](1000),
+			RunAsNonRoot:       ptr.To(true),
+			SupplementalGroups: []int64{4000, 4001},
+			FSGroup:            ptr.To[int64](2000),
+			RunAsGroup:         ptr.To[int64](3000),
+			SeccompProfile:     richSeccompProfile(),
+		},
+		ImagePullSecrets:             []corev1.LocalObjectReference{{Name: "pull-a"}, {Name: "pull-b"}},
+		EnableServiceLinks:           ptr.To(false),
+		AutomountServiceAccountToken: ptr.To(true),
 		// Not modelled:
-		Volumes:         []corev1.Volume{{Name: "data", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}},
-		SecurityContext: &corev1.PodSecurityContext{RunAsUser: ptr.To[int64](1000)},
-		Overhead:        corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("10m")},
+		Overhead: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("10m")},
 	}
 }
 
@@ -403,6 +482,13 @@ func TestProtobufFieldNumbers(t *testing.T) {
 // (an empty slice or map counts as zero; every element of a slice is checked).
 func zeroFields(v reflect.Value, path string) []string {
 	var out []string
+	if v.Type() == reflect.TypeFor[api.IntOrString]() {
+		// One of its members is set; which one is the value's own business.
+		if v.IsZero() {
+			return []string{path}
+		}
+		return nil
+	}
 	switch v.Kind() {
 	case reflect.Pointer:
 		if v.IsNil() {

@@ -29,6 +29,72 @@ spec:
         memory: 64Mi
 `
 
+// volumePodManifest uses the pod fields an everyday manifest has beyond the basics:
+// volumes of several sources, mounts, probes and security contexts.
+const volumePodManifest = `apiVersion: v1
+kind: Pod
+metadata:
+  name: vol
+  labels:
+    app: vol
+spec:
+  securityContext:
+    runAsUser: 1000
+    runAsNonRoot: true
+    fsGroup: 2000
+    seccompProfile:
+      type: RuntimeDefault
+  imagePullSecrets:
+  - name: registry
+  volumes:
+  - name: cache
+    emptyDir:
+      sizeLimit: 64Mi
+  - name: config
+    configMap:
+      name: web-config
+  - name: tls
+    secret:
+      secretName: web-tls
+  - name: logs
+    hostPath:
+      path: /var/log
+  containers:
+  - name: nginx
+    image: nginx:1.25
+    ports:
+    - name: http
+      containerPort: 80
+    volumeMounts:
+    - name: cache
+      mountPath: /cache
+    - name: config
+      mountPath: /etc/nginx/conf.d
+      readOnly: true
+    - name: tls
+      mountPath: /etc/tls
+      readOnly: true
+    - name: logs
+      mountPath: /var/log/host
+    envFrom:
+    - configMapRef:
+        name: web-config
+    readinessProbe:
+      httpGet:
+        path: /ready
+        port: 80
+    livenessProbe:
+      tcpSocket:
+        port: http
+      initialDelaySeconds: 5
+    securityContext:
+      allowPrivilegeEscalation: false
+      readOnlyRootFilesystem: true
+      capabilities:
+        drop:
+        - ALL
+`
+
 const replicaSetManifest = `apiVersion: apps/v1
 kind: ReplicaSet
 metadata:
@@ -45,9 +111,18 @@ spec:
       labels:
         app: fe
     spec:
+      volumes:
+      - name: sessions
+        emptyDir: {}
       containers:
       - name: php
         image: php:8
+        volumeMounts:
+        - name: sessions
+          mountPath: /var/lib/php/sessions
+        readinessProbe:
+          tcpSocket:
+            port: 9000
 `
 
 const nodeManifest = `apiVersion: v1
@@ -237,6 +312,38 @@ func TestKubectl(t *testing.T) {
 		}
 		if out := s.kubectlStdin(t, changed, "apply", "-f", "-"); strings.TrimSpace(out) != "pod/api unchanged" {
 			t.Errorf("apply (same): got %q", out)
+		}
+	})
+
+	t.Run("apply with volumes, probes and security contexts", func(t *testing.T) {
+		out, errOut, err := s.kubectlResult(t, volumePodManifest, "apply", "-f", "-")
+		if err != nil || strings.TrimSpace(out) != "pod/vol created" || errOut != "" {
+			t.Fatalf("apply: err %v, stdout %q, stderr %q; want pod/vol created and no warning", err, out, errOut)
+		}
+		yaml := s.kubectl(t, "get", "pod", "vol", "-o", "yaml")
+		wantContains(t, yaml,
+			"volumes:", "name: cache", "emptyDir:", "sizeLimit: 64Mi",
+			"configMap:", "name: web-config", "defaultMode: 420",
+			"secret:", "secretName: web-tls",
+			"hostPath:", "path: /var/log", `type: ""`,
+			"volumeMounts:", "mountPath: /cache", "mountPath: /etc/nginx/conf.d", "readOnly: true",
+			"envFrom:", "configMapRef:",
+			"readinessProbe:", "httpGet:", "path: /ready", "port: 80", "scheme: HTTP",
+			"periodSeconds: 10", "timeoutSeconds: 1", "successThreshold: 1", "failureThreshold: 3",
+			"livenessProbe:", "tcpSocket:", "port: http", "initialDelaySeconds: 5",
+			"securityContext:", "runAsUser: 1000", "runAsNonRoot: true", "fsGroup: 2000", "type: RuntimeDefault",
+			"allowPrivilegeEscalation: false", "readOnlyRootFilesystem: true", "- ALL",
+			"imagePullSecrets:", "name: registry")
+		if got := s.kubectl(t, "get", "pod", "vol", "-o", "jsonpath={.spec.containers[0].readinessProbe.httpGet.port} {.spec.containers[0].livenessProbe.tcpSocket.port}"); got != "80 http" {
+			t.Errorf("probe ports: got %q, want %q", got, "80 http")
+		}
+		out, errOut, err = s.kubectlResult(t, volumePodManifest, "apply", "-f", "-")
+		if err != nil || strings.TrimSpace(out) != "pod/vol unchanged" || errOut != "" {
+			t.Errorf("apply again: err %v, stdout %q, stderr %q; want pod/vol unchanged", err, out, errOut)
+		}
+		_, errOut, err = s.kubectlResult(t, strings.Replace(volumePodManifest, "\n        port: 80\n", "\n        port: 70000\n", 1), "apply", "-f", "-")
+		if err == nil || !strings.Contains(errOut, "spec.containers[0].readinessProbe.httpGet.port") {
+			t.Errorf("apply with a bad probe port: err %v, stderr %q; want an error naming the field", err, errOut)
 		}
 	})
 
