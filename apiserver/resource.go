@@ -205,12 +205,16 @@ func fieldValidation(q url.Values) (string, *api.Status) {
 	}
 }
 
-// decodeBody parses a JSON or YAML body into a new object of the resource's kind (or
-// into into, when given), checks its kind and apiVersion, and handles unknown fields
-// as the fieldValidation parameter asks: dropped silently, dropped with a Warning
-// header, or refused (400).
-func (res *resource) decodeBody(w http.ResponseWriter, r *http.Request, body []byte, into api.Object, wantKind, wantAPIVersion string) *api.Status {
+// decodeBody reads the request body (bounded, see readBody) and parses it (JSON, YAML
+// or Kubernetes protobuf) into into, checks its kind and apiVersion, and handles
+// unknown fields as the fieldValidation parameter asks: dropped silently, dropped with
+// a Warning header, or refused (400).
+func (res *resource) decodeBody(w http.ResponseWriter, r *http.Request, into api.Object, wantKind, wantAPIVersion string) *api.Status {
 	mode, st := fieldValidation(r.URL.Query())
+	if st != nil {
+		return st
+	}
+	body, st := res.readBody(w, r)
 	if st != nil {
 		return st
 	}
@@ -311,13 +315,8 @@ func (res *resource) checkNamespace(ctx context.Context, ns, name string) error 
 }
 
 func (res *resource) serveCreate(ctx context.Context, w http.ResponseWriter, r *http.Request, info requestInfo) {
-	body, st := res.readBody(w, r)
-	if st != nil {
-		writeStatus(w, st)
-		return
-	}
 	obj := res.kind.New()
-	if st := res.decodeBody(w, r, body, obj, res.kind.Kind, res.kind.APIVersion()); st != nil {
+	if st := res.decodeBody(w, r, obj, res.kind.Kind, res.kind.APIVersion()); st != nil {
 		writeStatus(w, st)
 		return
 	}
@@ -384,13 +383,8 @@ func (res *resource) allowCreateOnUpdate() bool {
 }
 
 func (res *resource) serveUpdate(ctx context.Context, w http.ResponseWriter, r *http.Request, info requestInfo, status bool) {
-	body, st := res.readBody(w, r)
-	if st != nil {
-		writeStatus(w, st)
-		return
-	}
 	obj := res.kind.New()
-	if st := res.decodeBody(w, r, body, obj, res.kind.Kind, res.kind.APIVersion()); st != nil {
+	if st := res.decodeBody(w, r, obj, res.kind.Kind, res.kind.APIVersion()); st != nil {
 		writeStatus(w, st)
 		return
 	}

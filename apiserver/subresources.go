@@ -16,13 +16,8 @@ import (
 // serveBinding binds a pod to a node: spec.nodeName is set once; a second bind, or a
 // bind of a pod being deleted, is 409 Conflict.
 func (res *resource) serveBinding(ctx context.Context, w http.ResponseWriter, r *http.Request, info requestInfo) {
-	body, st := res.readBody(w, r)
-	if st != nil {
-		writeStatus(w, st)
-		return
-	}
 	b := &api.Binding{}
-	if st := res.decodeBody(w, r, body, b, "Binding", "v1"); st != nil {
+	if st := res.decodeBody(w, r, b, "Binding", "v1"); st != nil {
 		writeStatus(w, st)
 		return
 	}
@@ -113,13 +108,8 @@ func (res *resource) serveScale(ctx context.Context, w http.ResponseWriter, r *h
 		writeJSON(w, http.StatusOK, sc)
 		return
 	case "update":
-		body, st := res.readBody(w, r)
-		if st != nil {
-			writeStatus(w, st)
-			return
-		}
 		want := &api.Scale{}
-		if st := res.decodeBody(w, r, body, want, "Scale", "autoscaling/v1"); st != nil {
+		if st := res.decodeBody(w, r, want, "Scale", "autoscaling/v1"); st != nil {
 			writeStatus(w, st)
 			return
 		}
@@ -192,13 +182,8 @@ func (res *resource) serveScale(ctx context.Context, w http.ResponseWriter, r *h
 // namespace controller says it has emptied a terminating namespace. A terminating
 // namespace left without finalizers is deleted.
 func (res *resource) serveFinalize(ctx context.Context, w http.ResponseWriter, r *http.Request, info requestInfo) {
-	body, st := res.readBody(w, r)
-	if st != nil {
-		writeStatus(w, st)
-		return
-	}
 	want := &api.Namespace{}
-	if st := res.decodeBody(w, r, body, want, "Namespace", "v1"); st != nil {
+	if st := res.decodeBody(w, r, want, "Namespace", "v1"); st != nil {
 		writeStatus(w, st)
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
 	"time"
 
 	"github.com/orrery-dev/orrery/api"
@@ -147,33 +148,16 @@ func withTypeMeta(obj api.Object) any {
 	if *obj.GetTypeMeta() == tm {
 		return obj
 	}
-	switch o := obj.(type) {
-	case *api.Pod:
-		c := *o
-		c.TypeMeta = tm
-		return &c
-	case *api.Node:
-		c := *o
-		c.TypeMeta = tm
-		return &c
-	case *api.Namespace:
-		c := *o
-		c.TypeMeta = tm
-		return &c
-	case *api.Event:
-		c := *o
-		c.TypeMeta = tm
-		return &c
-	case *api.ReplicaSet:
-		c := *o
-		c.TypeMeta = tm
-		return &c
-	case *api.Lease:
-		c := *o
-		c.TypeMeta = tm
-		return &c
+	// A shallow copy of the struct obj points to, with its own TypeMeta.
+	v := reflect.ValueOf(obj)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return obj
 	}
-	return obj
+	c := reflect.New(v.Elem().Type())
+	c.Elem().Set(v.Elem())
+	out := c.Interface().(api.Object)
+	*out.GetTypeMeta() = tm
+	return out
 }
 
 // printer prints the rows of one kind.
