@@ -85,12 +85,6 @@ func New(cfg Config) (*Store, error) {
 	}, nil
 }
 
-// Resource returns the name of the stored resource.
-func (s *Store) Resource() string { return s.resource }
-
-// NewObject returns a new empty object of the stored kind.
-func (s *Store) NewObject() api.Object { return s.newFunc() }
-
 func (s *Store) etcdKey(key string) string { return s.prefix + key }
 
 func (s *Store) observe(op string, start time.Time) {
