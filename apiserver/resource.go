@@ -789,7 +789,7 @@ func (res *resource) listOptions(q url.Values, watch bool) (storage.ListOptions,
 	if s := q.Get("labelSelector"); s != "" {
 		sel, err := labels.Parse(s)
 		if err != nil {
-			return opts, api.NewBadRequest(fmt.Sprintf("unable to parse requirement: %v", strings.TrimPrefix(err.Error(), "unable to parse requirement: ")))
+			return opts, api.NewBadRequest(err.Error())
 		}
 		opts.Predicate.Label = sel
 	}
