@@ -55,10 +55,9 @@ type listener[T api.Object] struct {
 	h Handler[T]
 
 	mu      sync.Mutex
-	buf     []Delta[T] // buf[head:] are pending
-	head    int
-	added   int64 // deltas ever buffered
-	handled int64 // deltas whose handler call has returned
+	buf     fifo[Delta[T]] // pending deltas, oldest first
+	added   int64          // deltas ever buffered
+	handled int64          // deltas whose handler call has returned
 	// syncedAt is the number of deltas that make up the handler's initial list; -1
 	// until it is known (the informer has not synced yet).
 	syncedAt int64
@@ -73,7 +72,7 @@ func newListener[T api.Object](h Handler[T]) *listener[T] {
 
 func (l *listener[T]) add(d Delta[T]) {
 	l.mu.Lock()
-	l.buf = append(l.buf, d)
+	l.buf.push(d)
 	l.added++
 	l.mu.Unlock()
 	select {
@@ -105,12 +104,9 @@ func (l *listener[T]) stop() { l.stopOnce.Do(func() { close(l.done) }) }
 func (l *listener[T]) run() {
 	for {
 		l.mu.Lock()
-		if l.head == len(l.buf) {
-			l.buf, l.head = l.buf[:0], 0
-			if cap(l.buf) > 1024 {
-				l.buf = nil // give back what a burst grew
-			}
-			l.mu.Unlock()
+		d, ok := l.buf.pop()
+		l.mu.Unlock()
+		if !ok {
 			select {
 			case <-l.done:
 				return
@@ -118,11 +114,6 @@ func (l *listener[T]) run() {
 				continue
 			}
 		}
-		d := l.buf[l.head]
-		l.buf[l.head] = Delta[T]{}
-		l.head++
-		l.mu.Unlock()
-
 		select {
 		case <-l.done:
 			return

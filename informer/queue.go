@@ -65,8 +65,7 @@ type Queue[T api.Object] struct {
 	compactor *compactor
 
 	mu      sync.Mutex
-	ops     []op[T] // ops[head:] are pending
-	head    int
+	ops     fifo[op[T]]   // pending changes, oldest first
 	wake    chan struct{} // has a token when ops may be pending
 	applyMu sync.Mutex    // held while one op is applied and its deltas delivered
 	synced  chan struct{} // closed once the first Replace has been delivered
@@ -105,7 +104,7 @@ func (q *Queue[T]) push(o op[T]) {
 		o.obj = prepare(o.obj)
 	}
 	q.mu.Lock()
-	q.ops = append(q.ops, o)
+	q.ops.push(o)
 	q.mu.Unlock()
 	select {
 	case q.wake <- struct{}{}:
@@ -133,7 +132,7 @@ func (q *Queue[T]) Resync() { q.push(op[T]{kind: opResync}) }
 func (q *Queue[T]) Len() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	return len(q.ops) - q.head
+	return q.ops.len()
 }
 
 // Synced is closed once the first Replace has been applied and delivered.
@@ -153,20 +152,12 @@ func (q *Queue[T]) Between(fn func()) {
 func (q *Queue[T]) Pop(ctx context.Context, deliver func(Delta[T])) error {
 	for {
 		q.mu.Lock()
-		if q.head < len(q.ops) {
-			o := q.ops[q.head]
-			q.ops[q.head] = op[T]{}
-			q.head++
-			if q.head == len(q.ops) {
-				q.ops, q.head = q.ops[:0], 0
-			} else if q.head > 1024 && q.head*2 > len(q.ops) {
-				q.ops, q.head = append(q.ops[:0:0], q.ops[q.head:]...), 0
-			}
-			q.mu.Unlock()
+		o, ok := q.ops.pop()
+		q.mu.Unlock()
+		if ok {
 			q.apply(o, deliver)
 			return nil
 		}
-		q.mu.Unlock()
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
