@@ -127,8 +127,19 @@ type ListResult struct {
 // WatchOptions are the options of Watch.
 type WatchOptions struct {
 	// ResourceVersion: events after this revision. 0 means: first an ADDED event for
-	// every object that exists now, then every change after that.
+	// every object of an initial state (see AnyInitialState and MinInitialRevision),
+	// then every change after that state. Several changes may share a revision (a
+	// transaction that wrote several keys): a watch delivers all of them.
 	ResourceVersion int64
+	// AnyInitialState, with ResourceVersion 0, lets the initial state be any state
+	// storage holds, as Kubernetes' resourceVersion "0" does: the watch cache serves its
+	// own without waiting. Without it (and without MinInitialRevision) the initial state
+	// is storage's current one, a consistent read like a LIST without resourceVersion.
+	AnyInitialState bool
+	// MinInitialRevision, with ResourceVersion 0, asks for an initial state not older
+	// than this revision (Kubernetes' resourceVersionMatch=NotOlderThan): Watch fails
+	// with TooLargeResourceVersion when storage does not reach it in time.
+	MinInitialRevision int64
 	Predicate       Predicate
 	// ProgressNotify asks for Bookmark events that carry the revision storage has
 	// reached while nothing under the prefix changed.

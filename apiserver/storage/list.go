@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
@@ -55,7 +57,10 @@ func DecodeContinue(token string) (startKey string, rev int64, err error) {
 // listBatchMin is the smallest etcd range read while filling a page with a selector.
 const listBatchMin = 64
 
-// List implements Interface.
+// List implements Interface. The range is read from etcd in pages of at most
+// Config.PageSize keys, all at the revision of the first. Stored values that do not
+// decode are passed over (logged and counted): the list holds every object that can be
+// read, as the watch cache does.
 func (s *Store) List(ctx context.Context, prefix string, opts ListOptions) (*ListResult, error) {
 	keyPrefix := s.etcdKey(prefix)
 	rangeEnd := clientv3.GetPrefixRangeEnd(keyPrefix)
@@ -104,14 +109,14 @@ func (s *Store) List(ctx context.Context, prefix string, opts ListOptions) (*Lis
 
 	result := &ListResult{}
 	batch := limit
-	if filter && batch > 0 && batch < listBatchMin {
-		batch = listBatchMin
+	switch {
+	case batch == 0 || batch > s.pageSize:
+		batch = s.pageSize
+	case filter && batch < listBatchMin:
+		batch = min(listBatchMin, s.pageSize)
 	}
 	for {
-		ops := []clientv3.OpOption{clientv3.WithRange(rangeEnd)}
-		if batch > 0 {
-			ops = append(ops, clientv3.WithLimit(batch))
-		}
+		ops := []clientv3.OpOption{clientv3.WithRange(rangeEnd), clientv3.WithLimit(batch)}
 		if readRev > 0 {
 			ops = append(ops, clientv3.WithRev(readRev))
 		}
@@ -119,11 +124,17 @@ func (s *Store) List(ctx context.Context, prefix string, opts ListOptions) (*Lis
 		resp, err := s.client.Get(ctx, startKey, ops...)
 		s.observe("list", start)
 		if err != nil {
-			if isCompacted(err) {
-				if opts.Continue != "" {
-					return nil, errContinueExpired(readRev)
-				}
+			switch {
+			case isCompacted(err) && opts.Continue != "":
+				return nil, errContinueExpired(readRev)
+			case isCompacted(err):
 				return nil, errExpired(readRev, 0)
+			case errors.Is(err, rpctypes.ErrFutureRev):
+				cur, cerr := s.CurrentRevision(ctx)
+				if cerr != nil {
+					return nil, cerr
+				}
+				return nil, errTooLarge(readRev, cur)
 			}
 			return nil, fmt.Errorf("list %s %q: %w", s.resource, prefix, err)
 		}
@@ -137,10 +148,7 @@ func (s *Store) List(ctx context.Context, prefix string, opts ListOptions) (*Lis
 		for i, kv := range resp.Kvs {
 			key := s.key(kv)
 			obj, err := s.decode(key, kv.Value, kv.ModRevision)
-			if err != nil {
-				return nil, err
-			}
-			if filter && !pred.Matches(obj) {
+			if err != nil || (filter && !pred.Matches(obj)) {
 				continue
 			}
 			result.Items = append(result.Items, obj)
@@ -167,11 +175,10 @@ func (s *Store) List(ctx context.Context, prefix string, opts ListOptions) (*Lis
 		if !resp.More || len(resp.Kvs) == 0 {
 			break
 		}
-		// The page is not full yet (a selector dropped items): read on, in larger batches.
+		// Read on: the rest of a whole range, or more items for a page that a selector
+		// (or an undecodable value) left short, in larger batches.
 		startKey = string(resp.Kvs[len(resp.Kvs)-1].Key) + "\x00"
-		if batch < 1<<16 {
-			batch *= 2
-		}
+		batch = min(2*batch, s.pageSize)
 	}
 	result.ResourceVersion = readRev
 	return result, nil

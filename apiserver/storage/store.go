@@ -31,11 +31,32 @@ type Config struct {
 	// Attrs extracts labels and fields for predicates that do not set their own. Nil
 	// means MetaAttrs.
 	Attrs AttrFunc
-	// Metrics records etcd request latencies. Nil means none.
+	// PageSize bounds the number of keys one etcd read returns when the Store reads a
+	// whole range (a List without a limit, the initial state of a watch): it reads in
+	// pages of this many keys, all at one revision, so that no response grows past the
+	// etcd client's message size limit however many objects there are. Zero means
+	// DefaultPageSize.
+	PageSize int64
+	// TTL, if positive, makes every object expire that long after its last write
+	// (Kubernetes' --event-ttl). Keys are attached to etcd leases shared by all the keys
+	// that expire within the same TTLGranularity, so an object lives between TTL and
+	// TTL+TTLGranularity after its last write, and etcd holds a lease per window, not
+	// per object. Zero means objects do not expire.
+	TTL time.Duration
+	// TTLGranularity is the width of the expiry windows that share a lease. Zero means
+	// DefaultTTLGranularity.
+	TTLGranularity time.Duration
+	// Metrics records etcd request latencies and decode errors. Nil means none.
 	Metrics *Metrics
 	// Logger logs failures worth an operator's attention. Nil means no logs.
 	Logger *zap.Logger
 }
+
+// The defaults of Config.
+const (
+	DefaultPageSize       = 10000
+	DefaultTTLGranularity = time.Minute
+)
 
 // Store is the etcd implementation of Interface.
 type Store struct {
@@ -44,6 +65,8 @@ type Store struct {
 	resource string
 	newFunc  func() api.Object
 	attrs    AttrFunc
+	pageSize int64
+	leases   *leases // nil: objects do not expire
 	metrics  *Metrics
 	logger   *zap.Logger
 }
@@ -59,6 +82,10 @@ func New(cfg Config) (*Store, error) {
 		return nil, errors.New("storage: Config.Prefix is required")
 	case cfg.NewFunc == nil:
 		return nil, errors.New("storage: Config.NewFunc is required")
+	case cfg.PageSize < 0:
+		return nil, fmt.Errorf("storage: Config.PageSize %d is negative", cfg.PageSize)
+	case cfg.TTL < 0 || cfg.TTLGranularity < 0:
+		return nil, errors.New("storage: Config.TTL and TTLGranularity must not be negative")
 	}
 	prefix := strings.TrimSuffix(cfg.Prefix, "/") + "/"
 	resource := cfg.Resource
@@ -74,15 +101,37 @@ func New(cfg Config) (*Store, error) {
 	if logger == nil {
 		logger = zap.NewNop()
 	}
-	return &Store{
+	pageSize := cfg.PageSize
+	if pageSize == 0 {
+		pageSize = DefaultPageSize
+	}
+	s := &Store{
 		client:   cfg.Client,
 		prefix:   prefix,
 		resource: resource,
 		newFunc:  cfg.NewFunc,
 		attrs:    attrs,
+		pageSize: pageSize,
 		metrics:  cfg.Metrics,
 		logger:   logger.With(zap.String("resource", resource)),
-	}, nil
+	}
+	if cfg.TTL > 0 {
+		g := cfg.TTLGranularity
+		if g == 0 {
+			g = DefaultTTLGranularity
+		}
+		s.leases = &leases{ttl: cfg.TTL, granularity: g, byExpiry: map[int64]clientv3.LeaseID{},
+			grant: func(ctx context.Context, ttl int64) (clientv3.LeaseID, error) {
+				start := time.Now()
+				resp, err := cfg.Client.Grant(ctx, ttl)
+				s.observe("grantLease", start)
+				if err != nil {
+					return 0, fmt.Errorf("grant lease: %w", err)
+				}
+				return resp.ID, nil
+			}}
+	}
+	return s, nil
 }
 
 func (s *Store) etcdKey(key string) string { return s.prefix + key }
@@ -102,11 +151,14 @@ func encode(obj api.Object) ([]byte, error) {
 	return data, err
 }
 
-// decode parses a stored value and sets its resourceVersion to rev.
+// decode parses a stored value and sets its resourceVersion to rev. A value that does
+// not decode is logged and counted (apiserver_storage_decode_errors_total) and is an
+// Invalid error naming the key.
 func (s *Store) decode(key string, value []byte, rev int64) (api.Object, error) {
 	obj := s.newFunc()
 	if err := json.Unmarshal(value, obj); err != nil {
-		s.logger.Error("stored object does not decode", zap.String("key", s.etcdKey(key)), zap.Error(err))
+		s.logger.Error("stored object does not decode", zap.String("key", s.etcdKey(key)), zap.Int64("revision", rev), zap.Error(err))
+		s.metrics.decodeError(s.resource)
 		return nil, errInvalid(key, err)
 	}
 	obj.GetObjectMeta().ResourceVersion = FormatResourceVersion(rev)
@@ -127,12 +179,11 @@ func (s *Store) Create(ctx context.Context, key string, obj api.Object) (api.Obj
 		return nil, &Error{Code: CodeInvalid, Key: key, Message: "encode object", Err: err}
 	}
 	k := s.etcdKey(key)
-	start := time.Now()
-	resp, err := s.client.Txn(ctx).
-		If(clientv3.Compare(clientv3.CreateRevision(k), "=", 0)).
-		Then(clientv3.OpPut(k, string(data))).
-		Commit()
-	s.observe("create", start)
+	resp, err := s.txn(ctx, "create", func(put []clientv3.OpOption) clientv3.Txn {
+		return s.client.Txn(ctx).
+			If(clientv3.Compare(clientv3.CreateRevision(k), "=", 0)).
+			Then(clientv3.OpPut(k, string(data), put...))
+	})
 	if err != nil {
 		return nil, fmt.Errorf("create %s %q: %w", s.resource, key, err)
 	}
@@ -246,13 +297,12 @@ func (s *Store) GuaranteedUpdate(ctx context.Context, key string, opts UpdateOpt
 			m.ResourceVersion = FormatResourceVersion(cur.rev)
 			return out, nil
 		}
-		start := time.Now()
-		resp, err := s.client.Txn(ctx).
-			If(clientv3.Compare(clientv3.ModRevision(k), "=", cur.rev)).
-			Then(clientv3.OpPut(k, string(data))).
-			Else(clientv3.OpGet(k)).
-			Commit()
-		s.observe("update", start)
+		resp, err := s.txn(ctx, "update", func(put []clientv3.OpOption) clientv3.Txn {
+			return s.client.Txn(ctx).
+				If(clientv3.Compare(clientv3.ModRevision(k), "=", cur.rev)).
+				Then(clientv3.OpPut(k, string(data), put...)).
+				Else(clientv3.OpGet(k))
+		})
 		if err != nil {
 			return nil, fmt.Errorf("update %s %q: %w", s.resource, key, err)
 		}
@@ -265,6 +315,32 @@ func (s *Store) GuaranteedUpdate(ctx context.Context, key string, opts UpdateOpt
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+	}
+}
+
+// txn commits the transaction that build makes, passing it the options of its put:
+// the lease the object expires with, when the Store has a TTL. A lease that etcd no
+// longer knows (it expired or was revoked early) is dropped and the write retried once
+// with a fresh one.
+func (s *Store) txn(ctx context.Context, op string, build func(put []clientv3.OpOption) clientv3.Txn) (*clientv3.TxnResponse, error) {
+	for attempt := 0; ; attempt++ {
+		var put []clientv3.OpOption
+		var lease clientv3.LeaseID
+		if s.leases != nil {
+			var err error
+			if lease, err = s.leases.get(ctx, time.Now()); err != nil {
+				return nil, fmt.Errorf("%s %s: %w", op, s.resource, err)
+			}
+			put = []clientv3.OpOption{clientv3.WithLease(lease)}
+		}
+		start := time.Now()
+		resp, err := build(put).Commit()
+		s.observe(op, start)
+		if err != nil && lease != 0 && attempt == 0 && errors.Is(err, rpctypes.ErrLeaseNotFound) {
+			s.leases.forget(lease)
+			continue
+		}
+		return resp, err
 	}
 }
 

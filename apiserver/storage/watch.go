@@ -35,6 +35,15 @@ func (s *Store) Watch(ctx context.Context, prefix string, opts WatchOptions) (Wa
 	if opts.ResourceVersion < 0 {
 		return nil, errBadRequest("invalid resource version %d", opts.ResourceVersion)
 	}
+	if opts.ResourceVersion == 0 && opts.MinInitialRevision > 0 {
+		cur, err := s.CurrentRevision(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if cur < opts.MinInitialRevision {
+			return nil, errTooLarge(opts.MinInitialRevision, cur)
+		}
+	}
 	pred := opts.Predicate
 	if pred.Attrs == nil {
 		pred.Attrs = s.attrs
@@ -85,29 +94,27 @@ func (w *etcdWatcher) run(ctx context.Context) {
 	keyPrefix := s.etcdKey(w.prefix)
 	fromRev := w.opts.ResourceVersion + 1
 	if w.opts.ResourceVersion == 0 {
-		// The current state first, as ADDED events, then the changes after it.
-		resp, err := s.client.Get(ctx, keyPrefix, clientv3.WithPrefix())
+		// The current state first, as ADDED events, then the changes after it. It is
+		// read as a List reads it: in pages, passing over values that do not decode.
+		res, err := s.List(ctx, w.prefix, ListOptions{
+			ResourceVersion: FormatResourceVersion(w.opts.MinInitialRevision),
+			Predicate:       w.pred,
+		})
 		if err != nil {
 			if ctx.Err() == nil {
 				w.sendError(ctx, err)
 			}
 			return
 		}
-		for _, kv := range resp.Kvs {
-			obj, err := s.decode(s.key(kv), kv.Value, kv.ModRevision)
-			if err != nil {
-				w.sendError(ctx, err)
-				return
-			}
-			if w.filter && !w.pred.Matches(obj) {
-				continue
-			}
-			if !w.send(ctx, Event{Type: api.Added, Object: obj, Revision: kv.ModRevision}) {
+		for i, obj := range res.Items {
+			res.Items[i] = nil
+			rev, _ := ParseResourceVersion(obj.GetObjectMeta().ResourceVersion)
+			if !w.send(ctx, Event{Type: api.Added, Object: obj, Revision: rev}) {
 				return
 			}
 		}
-		fromRev = resp.Header.Revision + 1
-		if w.opts.InitialEventsEnd && !w.send(ctx, Event{Type: api.Bookmark, Revision: resp.Header.Revision, InitialEventsEnd: true}) {
+		fromRev = res.ResourceVersion + 1
+		if w.opts.InitialEventsEnd && !w.send(ctx, Event{Type: api.Bookmark, Revision: res.ResourceVersion, InitialEventsEnd: true}) {
 			return
 		}
 	}
@@ -149,12 +156,7 @@ func (w *etcdWatcher) run(ctx context.Context) {
 			continue
 		}
 		for _, ev := range resp.Events {
-			out, keep, err := w.convert(ev)
-			if err != nil {
-				w.sendError(ctx, err)
-				return
-			}
-			if keep && !w.send(ctx, out) {
+			if out, keep := w.convert(ev); keep && !w.send(ctx, out) {
 				return
 			}
 		}
@@ -163,18 +165,33 @@ func (w *etcdWatcher) run(ctx context.Context) {
 
 // convert turns an etcd event into a storage event, applying the predicate: an object
 // that stops matching becomes DELETED, one that starts matching ADDED.
-func (w *etcdWatcher) convert(ev *clientv3.Event) (Event, bool, error) {
+//
+// A state that does not decode (logged and counted by decode) is one the watcher cannot
+// see, as List cannot: when an object's new state is unreadable, the watcher is told
+// that its last readable state was DELETED; a deletion or change of an unreadable state
+// is what it was for the watcher, a deletion of nothing (dropped) or the object's
+// appearance (ADDED, or MODIFIED without a filter, which a client that does not know
+// the object takes as its appearance).
+func (w *etcdWatcher) convert(ev *clientv3.Event) (Event, bool) {
 	s := w.s
 	key := s.key(ev.Kv)
 	rev := ev.Kv.ModRevision
 	var prev api.Object
-	if ev.PrevKv != nil && (w.filter || ev.Type == clientv3.EventTypeDelete) {
-		var err error
-		if prev, err = s.decode(key, ev.PrevKv.Value, ev.PrevKv.ModRevision); err != nil {
-			return Event{}, false, err
+	prevUnreadable := false
+	decodePrev := func() {
+		if ev.PrevKv != nil && prev == nil && !prevUnreadable {
+			var err error
+			prev, err = s.decode(key, ev.PrevKv.Value, ev.PrevKv.ModRevision)
+			prevUnreadable = err != nil
 		}
 	}
+	if w.filter || ev.Type == clientv3.EventTypeDelete {
+		decodePrev()
+	}
 	if ev.Type == clientv3.EventTypeDelete {
+		if prevUnreadable {
+			return Event{}, false
+		}
 		if prev == nil {
 			// The previous value is gone (compacted): all that is left is the key.
 			prev = s.newFunc()
@@ -182,34 +199,41 @@ func (w *etcdWatcher) convert(ev *clientv3.Event) (Event, bool, error) {
 			m.Namespace, m.Name = splitKey(key)
 		}
 		if w.filter && !w.pred.Matches(prev) {
-			return Event{}, false, nil
+			return Event{}, false
 		}
-		return deleted(prev, rev), true, nil
+		return deleted(prev, rev), true
 	}
 	cur, err := s.decode(key, ev.Kv.Value, rev)
 	if err != nil {
-		return Event{}, false, err
+		if ev.IsCreate() {
+			return Event{}, false
+		}
+		decodePrev()
+		if prev == nil || (w.filter && !w.pred.Matches(prev)) {
+			return Event{}, false
+		}
+		return deleted(prev, rev), true
 	}
 	if ev.IsCreate() {
 		if w.filter && !w.pred.Matches(cur) {
-			return Event{}, false, nil
+			return Event{}, false
 		}
-		return Event{Type: api.Added, Object: cur, Revision: rev}, true, nil
+		return Event{Type: api.Added, Object: cur, Revision: rev}, true
 	}
 	if !w.filter {
-		return Event{Type: api.Modified, Object: cur, Revision: rev}, true, nil
+		return Event{Type: api.Modified, Object: cur, Revision: rev}, true
 	}
 	curMatch := w.pred.Matches(cur)
 	prevMatch := prev != nil && w.pred.Matches(prev)
 	switch {
 	case curMatch && prevMatch:
-		return Event{Type: api.Modified, Object: cur, PrevObject: prev, Revision: rev}, true, nil
+		return Event{Type: api.Modified, Object: cur, PrevObject: prev, Revision: rev}, true
 	case curMatch:
-		return Event{Type: api.Added, Object: cur, Revision: rev}, true, nil
+		return Event{Type: api.Added, Object: cur, Revision: rev}, true
 	case prevMatch:
-		return deleted(prev, rev), true, nil
+		return deleted(prev, rev), true
 	}
-	return Event{}, false, nil
+	return Event{}, false
 }
 
 // deleted is the DELETED event for the last state last, at revision rev: as in

@@ -2,6 +2,7 @@ package storagetest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -65,6 +66,8 @@ func Run(t *testing.T, newHarness Factory) {
 		{"ListExactAndCompacted", testListExact},
 		{"ListContinueTokens", testListContinueTokens},
 		{"CorruptValueFailsOnlyItsRequests", testCorruptValue},
+		{"TransactionEventsAllDelivered", testTransactionEvents},
+		{"ListExactFutureIsTooLarge", testListExactFuture},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -783,35 +786,83 @@ func testListContinueTokens(t *testing.T, h Harness) {
 	}
 }
 
+// testCorruptValue: a stored value that does not decode fails the requests for its own
+// key, and only those. Lists and watches pass over it, as if the object were absent:
+// an object whose value becomes unreadable is DELETED for watchers, and appears again
+// when a readable value is written.
 func testCorruptValue(t *testing.T, h Harness) {
 	ctx := ctxFor(t)
 	mustCreate(t, h.Store, widget("ns", "good", 1, nil))
-	w, err := h.Store.Watch(ctx, "ns/", storage.WatchOptions{ResourceVersion: 1})
+	victim := mustCreate(t, h.Store, widget("ns", "victim", 2, nil))
+	w, err := h.Store.Watch(ctx, "ns/", storage.WatchOptions{ResourceVersion: rv(t, victim)})
 	if err != nil {
 		t.Fatalf("Watch: %v", err)
 	}
 	defer w.Stop()
-	collect(t, w, 1)
-	if _, err := h.Client.Put(ctx, h.EtcdPrefix+"ns/bad", `{"metadata": {"name": 5}`); err != nil {
-		t.Fatalf("put corrupt value: %v", err)
+	const corrupt = `{"metadata": {"name": 5}`
+	for _, key := range []string{"ns/bad", "ns/victim"} {
+		if _, err := h.Client.Put(ctx, h.EtcdPrefix+key, corrupt); err != nil {
+			t.Fatalf("put corrupt value: %v", err)
+		}
 	}
-	_, err = h.Store.Get(ctx, "ns/bad", storage.GetOptions{})
-	if !storage.IsInvalid(err) || !containsKey(err, "ns/bad") {
-		t.Fatalf("Get of a corrupt value: got %v, want Invalid naming ns/bad", err)
-	}
-	if _, err := h.Store.List(ctx, "ns/", storage.ListOptions{}); !storage.IsInvalid(err) || !containsKey(err, "ns/bad") {
-		t.Fatalf("List over a corrupt value: got %v, want Invalid naming ns/bad", err)
+	for _, key := range []string{"ns/bad", "ns/victim"} {
+		if _, err := h.Store.Get(ctx, key, storage.GetOptions{}); !storage.IsInvalid(err) || !containsKey(err, key) {
+			t.Fatalf("Get of a corrupt value: got %v, want Invalid naming %s", err, key)
+		}
 	}
 	if _, err := h.Store.GuaranteedUpdate(ctx, "ns/bad", storage.UpdateOptions{}, setValue(2)); !storage.IsInvalid(err) {
 		t.Fatalf("update of a corrupt value: got %v, want Invalid", err)
 	}
-	select {
-	case ev := <-w.ResultChan():
-		if ev.Type != api.Error || !storage.IsInvalid(ev.Err) {
-			t.Fatalf("watch event for a corrupt value: got %+v, want ERROR Invalid", ev)
+	listKeys := func(opts storage.ListOptions) []string {
+		t.Helper()
+		var keys []string
+		for {
+			res, err := h.Store.List(ctx, "ns/", opts)
+			if err != nil {
+				t.Fatalf("List %+v over corrupt values: %v", opts, err)
+			}
+			for _, it := range res.Items {
+				keys = append(keys, storage.ObjectKey(it.GetObjectMeta().Namespace, it.GetObjectMeta().Name))
+			}
+			if res.Continue == "" {
+				return keys
+			}
+			opts = storage.ListOptions{Limit: opts.Limit, Continue: res.Continue}
 		}
-	case <-time.After(waitTimeout):
-		t.Fatal("no watch event for a corrupt value")
+	}
+	for _, opts := range []storage.ListOptions{{}, {Limit: 1}, {ResourceVersion: "0"}} {
+		if got := listKeys(opts); !slices.Equal(got, []string{"ns/good"}) {
+			t.Errorf("List %+v: got %v, want only ns/good", opts, got)
+		}
+	}
+	// The watch goes on: the victim's last readable state is DELETED, the new corrupt
+	// key is not seen.
+	if got := collect(t, w, 1)[0]; got.Type != api.Deleted || got.Key != "ns/victim" || got.Value != 2 {
+		t.Fatalf("watch after the victim's value became unreadable: got %+v, want DELETED ns/victim 2", got)
+	}
+	fixed := widget("ns", "bad", 7, nil)
+	data, err := json.Marshal(fixed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Client.Put(ctx, h.EtcdPrefix+"ns/bad", string(data)); err != nil {
+		t.Fatalf("put fixed value: %v", err)
+	}
+	if got := collect(t, w, 1)[0]; got.Type == api.Deleted || got.Key != "ns/bad" || got.Value != 7 {
+		t.Fatalf("watch after a readable value was written: got %+v, want ns/bad 7 appearing", got)
+	}
+	// A watch from the current state starts without the unreadable object.
+	w0, err := h.Store.Watch(ctx, "ns/", storage.WatchOptions{})
+	if err != nil {
+		t.Fatalf("Watch: %v", err)
+	}
+	defer w0.Stop()
+	var initial []string
+	for _, ev := range collect(t, w0, 2) {
+		initial = append(initial, ev.Key)
+	}
+	if !slices.Equal(initial, []string{"ns/bad", "ns/good"}) {
+		t.Errorf("initial state of a watch: got %v, want ns/bad and ns/good", initial)
 	}
 	// The rest of the store is unaffected.
 	if got := mustGet(t, h.Store, "ns/good"); got.Spec.Value != 1 {
@@ -822,6 +873,65 @@ func testCorruptValue(t *testing.T, h Harness) {
 	res, err := h.Store.List(ctx, "other/", storage.ListOptions{})
 	if err != nil || len(res.Items) != 1 {
 		t.Fatalf("list elsewhere: got %v, %v", res, err)
+	}
+}
+
+// testTransactionEvents: a transaction that writes several keys makes several changes
+// at one revision; a watch delivers every one of them, in key order, and a watch
+// from that revision none of them.
+func testTransactionEvents(t *testing.T, h Harness) {
+	ctx := ctxFor(t)
+	first := mustCreate(t, h.Store, widget("ns", "a", 1, nil))
+	w, err := h.Store.Watch(ctx, "", storage.WatchOptions{ResourceVersion: rv(t, first)})
+	if err != nil {
+		t.Fatalf("Watch: %v", err)
+	}
+	defer w.Stop()
+	var ops []clientv3.Op
+	for i, name := range []string{"b", "c", "d"} {
+		data, err := json.Marshal(widget("ns", name, i+2, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ops = append(ops, clientv3.OpPut(h.EtcdPrefix+"ns/"+name, string(data)))
+	}
+	resp, err := h.Client.Txn(ctx).Then(ops...).Commit()
+	if err != nil {
+		t.Fatalf("txn: %v", err)
+	}
+	txnRev := resp.Header.Revision
+	want := []seen{{api.Added, "ns/b", 2, txnRev}, {api.Added, "ns/c", 3, txnRev}, {api.Added, "ns/d", 4, txnRev}}
+	if diff := cmp.Diff(want, collect(t, w, 3)); diff != "" {
+		t.Fatalf("events of one transaction (-want +got):\n%s", diff)
+	}
+	after, err := h.Store.Watch(ctx, "", storage.WatchOptions{ResourceVersion: txnRev})
+	if err != nil {
+		t.Fatalf("Watch: %v", err)
+	}
+	defer after.Stop()
+	marker := expectOnlyMarker(t, h, after, widget("ns", "marker", 9, nil))
+	if got := collect(t, w, 1)[0]; got != marker {
+		t.Fatalf("after the transaction: got %+v, want %+v", got, marker)
+	}
+}
+
+// testListExactFuture: an exact list at a revision storage has not reached is
+// TooLargeResourceVersion (504), as is a watch whose initial state must be newer than
+// storage's.
+func testListExactFuture(t *testing.T, h Harness) {
+	ctx := ctxFor(t)
+	created := mustCreate(t, h.Store, widget("ns", "a", 1, nil))
+	future := rv(t, created) + 1000
+	_, err := h.Store.List(ctx, "", storage.ListOptions{ResourceVersion: strconv.FormatInt(future, 10), ResourceVersionMatch: storage.MatchExact})
+	if !storage.IsTooLargeResourceVersion(err) {
+		t.Fatalf("exact list at a future revision: got %v, want TooLargeResourceVersion", err)
+	}
+	w, err := h.Store.Watch(ctx, "", storage.WatchOptions{MinInitialRevision: future, InitialEventsEnd: true})
+	if err == nil {
+		w.Stop()
+	}
+	if !storage.IsTooLargeResourceVersion(err) {
+		t.Fatalf("watch with an initial state not older than a future revision: got %v, want TooLargeResourceVersion", err)
 	}
 }
 
