@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/google/btree"
 	"go.uber.org/zap"
 
 	"github.com/orrery-dev/orrery/api"
@@ -32,6 +33,7 @@ const (
 	DefaultFreshnessWindow  = 75 * time.Second
 	DefaultWatcherBuffer    = 100
 	DefaultStallTimeout     = 250 * time.Millisecond
+	DefaultStallRefill      = 50 * time.Millisecond
 	DefaultBookmarkInterval = time.Minute
 	DefaultReadWait         = 3 * time.Second
 )
@@ -64,9 +66,17 @@ type Config struct {
 	// WatcherBuffer is the number of events buffered for each watcher. Zero means
 	// DefaultWatcherBuffer.
 	WatcherBuffer int
-	// StallTimeout is how long the dispatcher waits for watchers whose buffer is full
-	// before it closes them. Zero means DefaultStallTimeout.
+	// StallTimeout is the dispatcher's budget for waiting on watchers whose buffer is
+	// full, shared by all of them (as kube-apiserver's dispatch timeout budget): every
+	// wait draws from it, it refills by StallRefill each second up to StallTimeout, and
+	// while it is empty a watcher whose buffer is full is closed at once (its client
+	// resumes from its last resourceVersion). So slow watchers delay the others by at
+	// most StallTimeout at once and StallRefill per second over time. Zero means
+	// DefaultStallTimeout.
 	StallTimeout time.Duration
+	// StallRefill is how much the stall budget regains each second. Zero means
+	// DefaultStallRefill.
+	StallRefill time.Duration
 	// BookmarkInterval is how often a watcher that allows bookmarks gets one. Zero
 	// means DefaultBookmarkInterval.
 	BookmarkInterval time.Duration
@@ -96,6 +106,8 @@ type Cacher struct {
 	attrs   storage.AttrFunc
 	metrics resourceMetrics
 	logger  *zap.Logger
+	// budget is the stall budget; only the dispatcher (Run's goroutine) uses it.
+	budget *budget
 
 	// progress asks the dispatcher to send a bookmark to every watcher that allows them.
 	progress chan struct{}
@@ -110,12 +122,18 @@ type Cacher struct {
 	running, stopped bool
 	// ready: the cache holds a state listed from storage and follows it. Guarded by mu.
 	ready bool
-	// rev is the revision the cache has reached: every change up to it is applied.
+	// rev is the revision the cache has reached: every change up to it is applied,
+	// and none after it.
 	rev int64
+	// seq counts the changes applied (events); each event carries its number.
+	seq uint64
 	// revChanged is closed (and replaced) whenever rev, ready or stopped change.
 	revChanged chan struct{}
 	objs       map[string]*object
-	keys       []string // the keys of objs, sorted
+	// sorted holds the objects of objs in key order, for lists and watches of a range.
+	sorted *btree.BTreeG[*object]
+	// perNS counts the objects of each namespace ("" for cluster-scoped ones).
+	perNS map[string]int
 	// index maps an indexed field to its values, each to the keys of the objects that
 	// have it.
 	index  map[string]map[string]map[string]struct{}
@@ -144,6 +162,7 @@ func New(cfg Config) (*Cacher, error) {
 	}
 	def(&cfg.FreshnessWindow, DefaultFreshnessWindow)
 	def(&cfg.StallTimeout, DefaultStallTimeout)
+	def(&cfg.StallRefill, DefaultStallRefill)
 	def(&cfg.BookmarkInterval, DefaultBookmarkInterval)
 	def(&cfg.ReadWait, DefaultReadWait)
 	if cfg.MinCapacity == 0 {
@@ -168,10 +187,13 @@ func New(cfg Config) (*Cacher, error) {
 		attrs:      cfg.Attrs,
 		metrics:    cfg.Metrics.forResource(cfg.Resource),
 		logger:     cfg.Logger,
+		budget:     newBudget(cfg.StallTimeout, cfg.StallRefill),
 		progress:   make(chan struct{}, 1),
 		synced:     make(chan struct{}),
 		revChanged: make(chan struct{}),
 		objs:       map[string]*object{},
+		sorted:     newTree(),
+		perNS:      map[string]int{},
 		index:      map[string]map[string]map[string]struct{}{},
 		events:     newRing(cfg.MinCapacity, 0),
 		watchers:   newWatcherSet(cfg.IndexFields),
@@ -277,7 +299,8 @@ func (c *Cacher) relist(ctx context.Context) error {
 		return fmt.Errorf("list %s: %w", c.cfg.Resource, err)
 	}
 	objs := make(map[string]*object, len(res.Items))
-	keys := make([]string, 0, len(res.Items))
+	sorted := newTree()
+	perNS := map[string]int{}
 	index := map[string]map[string]map[string]struct{}{}
 	for _, f := range c.cfg.IndexFields {
 		index[f] = map[string]map[string]struct{}{}
@@ -288,19 +311,19 @@ func (c *Cacher) relist(ctx context.Context) error {
 		rv, _ := storage.ParseResourceVersion(m.ResourceVersion)
 		o := c.newObject(storage.ObjectKey(m.Namespace, m.Name), item, rv)
 		objs[o.key] = o
-		keys = append(keys, o.key)
+		sorted.ReplaceOrInsert(o)
+		perNS[o.ns]++
 		for f, byValue := range index {
 			addToIndex(byValue, o.fields[f], o.key)
 		}
 	}
-	sort.Strings(keys)
 
 	c.mu.Lock()
 	var closed []*watcher
 	if c.ready {
 		closed = c.watchers.removeAll()
 	}
-	c.objs, c.keys, c.index = objs, keys, index
+	c.objs, c.sorted, c.perNS, c.index = objs, sorted, perNS, index
 	c.events = newRing(len(c.events.buf), res.ResourceVersion)
 	c.rev = res.ResourceVersion
 	c.ready = true
@@ -311,7 +334,7 @@ func (c *Cacher) relist(ctx context.Context) error {
 	}
 	c.metrics.initializedOnce()
 	c.syncedOnce.Do(func() { close(c.synced) })
-	c.logger.Info("watch cache filled", zap.Int("objects", len(keys)), zap.Int64("revision", res.ResourceVersion), zap.Int("closedWatchers", len(closed)))
+	c.logger.Info("watch cache filled", zap.Int("objects", len(objs)), zap.Int64("revision", res.ResourceVersion), zap.Int("closedWatchers", len(closed)))
 	return nil
 }
 
@@ -339,15 +362,11 @@ func (c *Cacher) follow(ctx context.Context) (relist bool, err error) {
 			}
 			switch ev.Type {
 			case api.Error:
-				if storage.IsExpired(ev.Err) {
-					return true, ev.Err
-				}
-				if storage.IsInvalid(ev.Err) {
-					d.fail(ev.Err)
-				}
-				return false, ev.Err
+				return storage.IsExpired(ev.Err), ev.Err
 			case api.Bookmark:
-				c.progressTo(ev.Revision)
+				if !d.holding() {
+					c.progressTo(ev.Revision)
+				}
 			default:
 				d.apply(ev)
 			}
@@ -395,14 +414,16 @@ func removeFromIndex(byValue map[string]map[string]struct{}, value, key string) 
 	}
 }
 
+func newTree() *btree.BTreeG[*object] {
+	return btree.NewG(32, func(a, b *object) bool { return a.key < b.key })
+}
+
 // setLocked makes o the state of its key (nil prev: a new key).
 func (c *Cacher) setLocked(o, prev *object) {
 	c.objs[o.key] = o
+	c.sorted.ReplaceOrInsert(o)
 	if prev == nil {
-		i := sort.SearchStrings(c.keys, o.key)
-		c.keys = append(c.keys, "")
-		copy(c.keys[i+1:], c.keys[i:])
-		c.keys[i] = o.key
+		c.perNS[o.ns]++
 	}
 	for f, byValue := range c.index {
 		if prev != nil {
@@ -418,65 +439,90 @@ func (c *Cacher) setLocked(o, prev *object) {
 // deleteLocked removes the state prev.
 func (c *Cacher) deleteLocked(prev *object) {
 	delete(c.objs, prev.key)
-	if i := sort.SearchStrings(c.keys, prev.key); i < len(c.keys) && c.keys[i] == prev.key {
-		c.keys = append(c.keys[:i], c.keys[i+1:]...)
+	c.sorted.Delete(prev)
+	if c.perNS[prev.ns]--; c.perNS[prev.ns] <= 0 {
+		delete(c.perNS, prev.ns)
 	}
 	for f, byValue := range c.index {
 		removeFromIndex(byValue, prev.fields[f], prev.key)
 	}
 }
 
+// countLocked returns the number of objects under prefix ("" or "<namespace>/").
+func (c *Cacher) countLocked(prefix string) int {
+	if prefix == "" {
+		return len(c.objs)
+	}
+	return c.perNS[strings.TrimSuffix(prefix, "/")]
+}
+
+// rangeLocked calls fn with the objects under prefix in key order until it returns false.
+func (c *Cacher) rangeLocked(prefix string, fn func(*object) bool) {
+	if prefix == "" {
+		c.sorted.Ascend(fn)
+		return
+	}
+	c.sorted.AscendGreaterOrEqual(&object{key: prefix}, func(o *object) bool {
+		return strings.HasPrefix(o.key, prefix) && fn(o)
+	})
+}
+
+// indexedLocked returns, when pred requires an exact value of an indexed field, the
+// objects under prefix that have it, in key order (not yet matched against the rest
+// of pred); ok is false when no indexed field helps.
+func (c *Cacher) indexedLocked(prefix string, pred storage.Predicate) (out []*object, ok bool) {
+	if pred.Field == nil {
+		return nil, false
+	}
+	for f, byValue := range c.index {
+		v, exact := pred.Field.RequiresExactMatch(f)
+		if !exact {
+			continue
+		}
+		keys := byValue[v]
+		out = make([]*object, 0, len(keys))
+		for k := range keys {
+			if strings.HasPrefix(k, prefix) {
+				out = append(out, c.objs[k])
+			}
+		}
+		slices.SortFunc(out, func(a, b *object) int { return strings.Compare(a.key, b.key) })
+		return out, true
+	}
+	return nil, false
+}
+
 // selectLocked returns the objects under prefix that match pred, in key order, at most
 // limit of them (0: all), and how many objects there are under prefix in all.
 func (c *Cacher) selectLocked(prefix string, pred storage.Predicate, limit int) (out []*object, total int) {
+	total = c.countLocked(prefix)
 	filter := !pred.Empty()
-	lo := sort.SearchStrings(c.keys, prefix)
-	hi := len(c.keys)
-	if prefix != "" {
-		hi = lo + sort.Search(len(c.keys)-lo, func(i int) bool { return !strings.HasPrefix(c.keys[lo+i], prefix) })
-	}
-	total = hi - lo
-	if filter && pred.Field != nil {
-		for f, byValue := range c.index {
-			v, ok := pred.Field.RequiresExactMatch(f)
-			if !ok {
-				continue
-			}
-			keys := make([]string, 0, len(byValue[v]))
-			for k := range byValue[v] {
-				if strings.HasPrefix(k, prefix) {
-					keys = append(keys, k)
+	if cands, ok := c.indexedLocked(prefix, pred); ok {
+		out = cands[:0]
+		for _, o := range cands {
+			if matches(pred, o) {
+				out = append(out, o)
+				if limit > 0 && len(out) == limit {
+					break
 				}
 			}
-			sort.Strings(keys)
-			for _, k := range keys {
-				if o := c.objs[k]; matches(pred, o) {
-					out = append(out, o)
-					if limit > 0 && len(out) == limit {
-						break
-					}
-				}
-			}
-			return out, total
 		}
+		return out, total
 	}
 	if !filter {
-		n := hi - lo
+		n := total
 		if limit > 0 {
 			n = min(n, limit)
 		}
 		out = make([]*object, 0, n)
 	}
-	for _, k := range c.keys[lo:hi] {
-		o := c.objs[k]
+	c.rangeLocked(prefix, func(o *object) bool {
 		if filter && !matches(pred, o) {
-			continue
+			return true
 		}
 		out = append(out, o)
-		if limit > 0 && len(out) == limit {
-			break
-		}
-	}
+		return limit == 0 || len(out) < limit
+	})
 	return out, total
 }
 

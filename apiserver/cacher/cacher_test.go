@@ -278,7 +278,9 @@ func TestStalledWatcherIsClosedOthersGetEverything(t *testing.T) {
 	}
 	const stall = 100 * time.Millisecond
 	e := startCacher(t, func(cfg *Config) {
-		cfg.WatcherBuffer, cfg.StallTimeout, cfg.Metrics = 5, stall, metrics
+		// The budget refills fully within 100 ms: once the stalled watcher has used it
+		// up and been closed, momentary backlogs of the others are waited for.
+		cfg.WatcherBuffer, cfg.StallTimeout, cfg.StallRefill, cfg.Metrics = 5, stall, time.Second, metrics
 	})
 	ctx := ctxFor(t)
 	start, err := e.c.CurrentRevision(ctx)

@@ -57,7 +57,10 @@ type event struct {
 	// prev is the state before the change; nil for Added.
 	prev *object
 	rev  int64
-	at   time.Time
+	// seq is the event's number among all the changes the cache applied: several
+	// events may share a revision, none a number.
+	seq uint64
+	at  time.Time
 
 	goneOnce sync.Once
 	gone     *object

@@ -71,6 +71,16 @@ func (r *ring) since(rev int64) int {
 	return lo
 }
 
+// after returns the events with a revision above rev, oldest first, in a new slice.
+func (r *ring) after(rev int64) []*event {
+	i := r.since(rev)
+	out := make([]*event, r.n-i)
+	for j := range out {
+		out[j] = r.at(i + j)
+	}
+	return out
+}
+
 // bounds are the limits of the buffer's size.
 type bounds struct {
 	min, max int

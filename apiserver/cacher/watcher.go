@@ -17,19 +17,22 @@ type delivery struct {
 	obj     *object // nil for BOOKMARK and ERROR
 	prev    *object // for MODIFIED
 	rev     int64
+	seq     uint64 // the event's number (see event.seq); 0 for BOOKMARK and ERROR
 	initEnd bool
 	err     error
 }
 
-// watcher is one watch served by the cache. The dispatcher (and Watch, for the events
-// before the watch starts) decides what it receives; its own goroutine hands the
-// events to the client in order, adds bookmarks and ends the watch.
+// watcher is one watch served by the cache. The dispatcher decides what it receives
+// of each new change; its own goroutine first sends what it starts with (filtering the
+// replayed events or the initial state that Watch took under the lock), then hands
+// the dispatched events to the client in order, adds bookmarks and ends the watch.
 type watcher struct {
 	c        *Cacher
 	prefix   string
 	pred     storage.Predicate
 	filter   bool
 	progress bool
+	initEnd  bool
 	deadline time.Time
 
 	// Where the watcher is indexed in its watcherSet (set by watcherSet.add).
@@ -37,11 +40,19 @@ type watcher struct {
 
 	// in is the watcher's bounded buffer, filled by the dispatcher.
 	in chan delivery
-	// initial are sent before anything from in. Owned by the goroutine once started.
-	initial []delivery
-	// lastRev is the revision of the last change sent; deliveries at or below it are
-	// dropped (a change replayed from the buffer may also be dispatched). Owned by the
-	// goroutine once started.
+
+	// What the watch starts with, set by Watch and owned by the goroutine once started:
+	// an error to end with (initErr), the buffered events to replay (replay), or the
+	// objects of the initial state (state, at revision initRev), not yet filtered.
+	initErr error
+	replay  []*event
+	state   []*object
+	initRev int64
+	// lastSeq is the number of the last change the watch has covered: the dispatcher
+	// may hand it a change it also replayed, which is dropped. Owned by the goroutine
+	// once started.
+	lastSeq uint64
+	// lastRev is the revision of the last event sent; older bookmarks are dropped.
 	lastRev int64
 
 	// nextBookmark (UnixNano) is when the watcher is due for a bookmark; queued is set
@@ -64,6 +75,7 @@ func (c *Cacher) newWatcher(prefix string, opts storage.WatchOptions, deadline t
 		pred:     opts.Predicate,
 		filter:   !opts.Predicate.Empty(),
 		progress: opts.ProgressNotify,
+		initEnd:  opts.InitialEventsEnd,
 		deadline: deadline,
 		in:       make(chan delivery, c.cfg.WatcherBuffer),
 		result:   make(chan storage.Event, resultBuffer),
@@ -93,26 +105,58 @@ func (w *watcher) classify(e *event) (delivery, bool) {
 		return delivery{}, false
 	}
 	if !w.filter {
-		return delivery{typ: e.typ, obj: e.cur, prev: e.prev, rev: e.rev}, true
+		return delivery{typ: e.typ, obj: e.cur, prev: e.prev, rev: e.rev, seq: e.seq}, true
 	}
 	switch e.typ {
 	case api.Modified:
 		cur, prev := matches(w.pred, e.cur), matches(w.pred, e.prev)
 		switch {
 		case cur && prev:
-			return delivery{typ: api.Modified, obj: e.cur, prev: e.prev, rev: e.rev}, true
+			return delivery{typ: api.Modified, obj: e.cur, prev: e.prev, rev: e.rev, seq: e.seq}, true
 		case cur:
-			return delivery{typ: api.Added, obj: e.cur, rev: e.rev}, true
+			return delivery{typ: api.Added, obj: e.cur, rev: e.rev, seq: e.seq}, true
 		case prev:
-			return delivery{typ: api.Deleted, obj: e.goneObject(w.c), rev: e.rev}, true
+			return delivery{typ: api.Deleted, obj: e.goneObject(w.c), rev: e.rev, seq: e.seq}, true
 		}
 		return delivery{}, false
 	default:
 		if !matches(w.pred, e.cur) {
 			return delivery{}, false
 		}
-		return delivery{typ: e.typ, obj: e.cur, rev: e.rev}, true
+		return delivery{typ: e.typ, obj: e.cur, rev: e.rev, seq: e.seq}, true
 	}
+}
+
+// start sends what the watch starts with; false means the watch is over.
+func (w *watcher) start(ctx context.Context) bool {
+	if w.initErr != nil {
+		return w.send(ctx, delivery{typ: api.Error, err: w.initErr})
+	}
+	for i, e := range w.replay {
+		w.replay[i] = nil
+		if dl, ok := w.classify(e); ok && !w.send(ctx, dl) {
+			return false
+		}
+	}
+	w.replay = nil
+	if w.state == nil {
+		return true
+	}
+	for i, o := range w.state {
+		w.state[i] = nil
+		if w.filter && !matches(w.pred, o) {
+			continue
+		}
+		if !w.send(ctx, delivery{typ: api.Added, obj: o, rev: o.rev}) {
+			return false
+		}
+	}
+	w.state = nil
+	w.lastRev = max(w.lastRev, w.initRev)
+	if w.initEnd {
+		return w.send(ctx, delivery{typ: api.Bookmark, rev: w.initRev, initEnd: true})
+	}
+	return true
 }
 
 // run hands the events to the client until the watch ends.
@@ -120,24 +164,24 @@ func (w *watcher) run(ctx context.Context) {
 	defer close(w.done)
 	defer close(w.result)
 	defer w.c.removeWatcher(w)
-	for i, d := range w.initial {
-		w.initial[i] = delivery{}
-		if !w.send(ctx, d) {
-			return
-		}
+	if !w.start(ctx) {
+		return
 	}
-	w.initial = nil
 	for {
 		select {
 		case d := <-w.in:
-			if d.typ == api.Bookmark {
+			switch {
+			case d.typ == api.Bookmark:
 				w.queued.Store(false)
 				if !w.progress || d.rev < w.lastRev {
 					continue
 				}
 				w.nextBookmark.Store(nextBookmark(w.c.clock.Now(), w.deadline, w.c.cfg.BookmarkInterval).UnixNano())
-			} else if d.typ != api.Error && d.rev <= w.lastRev {
+			case d.typ == api.Error:
+			case d.seq <= w.lastSeq:
 				continue
+			default:
+				w.lastSeq = d.seq
 			}
 			if !w.send(ctx, d) {
 				return

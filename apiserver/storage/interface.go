@@ -164,6 +164,10 @@ type Event struct {
 	// InitialEventsEnd marks the BOOKMARK that ends the initial events (see
 	// WatchOptions.InitialEventsEnd).
 	InitialEventsEnd bool
+	// More reports that the next event has the same revision: one transaction changed
+	// several keys. A reader that must never expose half a revision (the watch cache)
+	// applies the changes together once the last of them (More false) has come.
+	More bool
 	// Err is set for ERROR events (an *Error: Expired when the revision was compacted).
 	// The watch ends after it.
 	Err error

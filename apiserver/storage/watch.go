@@ -155,10 +155,26 @@ func (w *etcdWatcher) run(ctx context.Context) {
 			}
 			continue
 		}
+		// etcd delivers the changes of one revision in one response; each but the
+		// last of a revision is sent with More, so that a reader can apply a
+		// revision whole.
+		var held Event
+		holding := false
 		for _, ev := range resp.Events {
-			if out, keep := w.convert(ev); keep && !w.send(ctx, out) {
-				return
+			out, keep := w.convert(ev)
+			if !keep {
+				continue
 			}
+			if holding {
+				held.More = held.Revision == out.Revision
+				if !w.send(ctx, held) {
+					return
+				}
+			}
+			held, holding = out, true
+		}
+		if holding && !w.send(ctx, held) {
+			return
 		}
 	}
 }
