@@ -27,6 +27,9 @@ type KindInfo struct {
 	Subresources []string
 	// Verbs are the verbs the resource itself serves, as discovery lists them.
 	Verbs []string
+	// ReturnDeletedObject says that a DELETE of an object removed at once answers with
+	// the object, in its last state, not a Status, as Kubernetes does for pods.
+	ReturnDeletedObject bool
 	// New returns an empty object of the kind with its TypeMeta set.
 	New func() Object
 	// NewList returns an empty list of the kind with its TypeMeta set.
@@ -59,10 +62,11 @@ func Kinds() []KindInfo {
 		{
 			Version: "v1", Kind: "Pod", ListKind: "PodList", Resource: "pods", SingularName: "pod",
 			Namespaced: true, ShortNames: []string{"po"}, Categories: []string{"all"},
-			Subresources: []string{"status", "binding"},
-			Verbs:        all(),
-			New:          func() Object { return &Pod{TypeMeta: core("Pod")} },
-			NewList:      func() ListObject { return &PodList{TypeMeta: core("PodList")} },
+			Subresources:        []string{"status", "binding"},
+			Verbs:               all(),
+			ReturnDeletedObject: true,
+			New:                 func() Object { return &Pod{TypeMeta: core("Pod")} },
+			NewList:             func() ListObject { return &PodList{TypeMeta: core("PodList")} },
 		},
 		{
 			Version: "v1", Kind: "Node", ListKind: "NodeList", Resource: "nodes", SingularName: "node",

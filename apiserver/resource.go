@@ -663,8 +663,9 @@ func (res *resource) serveDelete(ctx context.Context, w http.ResponseWriter, r *
 		writeStatus(w, res.errStatus(err, info.Name))
 		return
 	}
-	if !now {
-		// Still there (grace period, finalizers): answer with its current state.
+	if !now || res.kind.ReturnDeletedObject {
+		// Still there (grace period, finalizers): answer with its current state; gone,
+		// with its last one, for the kinds that answer so.
 		res.writeObject(w, r, http.StatusOK, out)
 		return
 	}

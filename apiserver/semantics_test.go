@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"path"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -384,12 +386,12 @@ func TestObjectSemantics(t *testing.T) {
 			409, api.StatusReasonConflict,
 			fmt.Sprintf(`Operation cannot be fulfilled on pods "p": Precondition failed: ResourceVersion in precondition: 1, ResourceVersion in object meta: %s`, before["p"]))
 		ts.wantUnchanged(t, pods, before)
-		// Grace period 0 deletes at once.
+		// Grace period 0 deletes at once, and answers with the pod's last state.
 		r := ts.do(t, http.MethodDelete, pods+"/p?gracePeriodSeconds=0", nil)
-		var st api.Status
-		wantCode(t, r, http.StatusOK, &st)
-		if st.Status != api.StatusSuccess || st.Details == nil || st.Details.Name != "p" || st.Details.Kind != "pods" || st.Details.UID != marked.UID {
-			t.Errorf("got %s, want a Success Status naming pod p", r.body)
+		var gone api.Pod
+		wantCode(t, r, http.StatusOK, &gone)
+		if gone.Kind != "Pod" || gone.Name != "p" || gone.UID != marked.UID {
+			t.Errorf("got %s, want pod p", r.body)
 		}
 		wantStatus(t, ts.do(t, http.MethodGet, pods+"/p", nil), 404, api.StatusReasonNotFound, `pods "p" not found`)
 	})
@@ -398,11 +400,11 @@ func TestObjectSemantics(t *testing.T) {
 		t.Parallel()
 		ns := ts.newNamespace(t, "unbound")
 		pods := "/api/v1/namespaces/" + ns + "/pods"
-		ts.createPod(t, ns, "p", nil)
-		var st api.Status
-		wantCode(t, ts.do(t, http.MethodDelete, pods+"/p", nil), http.StatusOK, &st)
-		if st.Status != api.StatusSuccess {
-			t.Errorf("got %+v, want Success", st)
+		pod := ts.createPod(t, ns, "p", nil)
+		var gone api.Pod
+		wantCode(t, ts.do(t, http.MethodDelete, pods+"/p", nil), http.StatusOK, &gone)
+		if gone.Kind != "Pod" || gone.UID != pod.UID {
+			t.Errorf("got kind %q uid %q, want the deleted Pod %q", gone.Kind, gone.UID, pod.UID)
 		}
 		wantStatus(t, ts.do(t, http.MethodDelete, pods+"/p", nil), 404, api.StatusReasonNotFound, `pods "p" not found`)
 	})
@@ -790,4 +792,96 @@ func TestNamespaceFinalize(t *testing.T) {
 	wantCode(t, ts.do(t, http.MethodPut, "/api/v1/namespaces/"+ns+"/finalize", got), http.StatusOK, nil)
 	wantStatus(t, ts.do(t, http.MethodGet, "/api/v1/namespaces/"+ns, nil), http.StatusNotFound, api.StatusReasonNotFound, `namespaces "`+ns+`" not found`)
 	wantStatus(t, ts.do(t, http.MethodGet, "/api/v1/namespaces/"+ns+"/finalize", nil), http.StatusMethodNotAllowed, api.StatusReasonMethodNotAllowed, "the server does not allow this method on the requested resource")
+}
+
+// TestDeleteAnswer checks what a DELETE that removes the object at once answers: the
+// deleted object for pods, as Kubernetes does, and a Success Status naming the object
+// for other kinds.
+func TestDeleteAnswer(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+	ns := ts.newNamespace(t, "delete-answer")
+	pods := "/api/v1/namespaces/" + ns + "/pods"
+	rss := "/apis/apps/v1/namespaces/" + ns + "/replicasets"
+	// created is what a test case made: the object's URL and uid.
+	type created struct{ path, uid string }
+	tests := []struct {
+		name   string
+		create func(t *testing.T) created
+		query  string
+		// wantObject is the kind and apiVersion of the deleted object the answer must
+		// be; empty for a Status.
+		wantObject api.TypeMeta
+		// wantDetails is the Status's details, for a Status answer (without the uid,
+		// which is the created object's).
+		wantDetails api.StatusDetails
+	}{
+		{
+			name: "unbound pod",
+			create: func(t *testing.T) created {
+				p := ts.createPod(t, ns, "unbound", nil)
+				return created{pods + "/unbound", p.UID}
+			},
+			wantObject: api.TypeMeta{Kind: "Pod", APIVersion: "v1"},
+		},
+		{
+			name: "bound pod with gracePeriodSeconds=0",
+			create: func(t *testing.T) created {
+				p := ts.createPod(t, ns, "bound", nil)
+				wantCode(t, ts.bindPod(t, ns, "bound", "node-1"), http.StatusCreated, nil)
+				return created{pods + "/bound", p.UID}
+			},
+			query:      "?gracePeriodSeconds=0",
+			wantObject: api.TypeMeta{Kind: "Pod", APIVersion: "v1"},
+		},
+		{
+			name: "node",
+			create: func(t *testing.T) created {
+				var n api.Node
+				wantCode(t, ts.do(t, http.MethodPost, "/api/v1/nodes", map[string]any{
+					"apiVersion": "v1", "kind": "Node", "metadata": map[string]any{"name": "delete-answer"},
+				}), http.StatusCreated, &n)
+				return created{"/api/v1/nodes/delete-answer", n.UID}
+			},
+			wantDetails: api.StatusDetails{Name: "delete-answer", Kind: "nodes"},
+		},
+		{
+			name: "replicaset",
+			create: func(t *testing.T) created {
+				var rs api.ReplicaSet
+				wantCode(t, ts.do(t, http.MethodPost, rss, rsJSON("rs", 0)), http.StatusCreated, &rs)
+				return created{rss + "/rs", rs.UID}
+			},
+			wantDetails: api.StatusDetails{Name: "rs", Group: "apps", Kind: "replicasets"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := tt.create(t)
+			r := ts.do(t, http.MethodDelete, c.path+tt.query, nil)
+			if tt.wantObject.Kind != "" {
+				var got struct {
+					api.TypeMeta
+					Metadata api.ObjectMeta `json:"metadata"`
+				}
+				wantCode(t, r, http.StatusOK, &got)
+				if got.TypeMeta != tt.wantObject || got.Metadata.Name != path.Base(c.path) || got.Metadata.UID != c.uid {
+					t.Errorf("got %s, want the deleted %s %s with uid %s", r.body, tt.wantObject.Kind, path.Base(c.path), c.uid)
+				}
+			} else {
+				var got api.Status
+				wantCode(t, r, http.StatusOK, &got)
+				want := tt.wantDetails
+				want.UID = c.uid
+				if got.Kind != "Status" || got.APIVersion != "v1" || got.Status != api.StatusSuccess || got.Details == nil ||
+					!reflect.DeepEqual(*got.Details, want) {
+					t.Errorf("got %s, want a Success Status with details %+v", r.body, want)
+				}
+			}
+			if r := ts.do(t, http.MethodGet, c.path, nil); r.code != http.StatusNotFound {
+				t.Errorf("GET after the delete: got code %d, want 404", r.code)
+			}
+		})
+	}
 }

@@ -29,10 +29,6 @@ func subresources() map[string]subresource {
 	}
 }
 
-// returnsObjectOnDelete lists the kinds whose DELETE answers with the object (pods,
-// which are deleted gracefully); the others answer with a Status.
-func returnsObjectOnDelete(kind string) bool { return kind == "Pod" }
-
 // Media types of request and response bodies.
 const (
 	mediaJSON        = "application/json"
@@ -217,7 +213,7 @@ func resourcePaths(paths map[string]*PathItem, k api.KindInfo, kindSchema, listS
 	del.Parameters = deleteParams()
 	del.RequestBody = &RequestBody{Content: body(deleteName, mediaAny)}
 	deleted := statusName
-	if returnsObjectOnDelete(k.Kind) {
+	if k.ReturnDeletedObject {
 		deleted = kindSchema
 	}
 	del.Responses = responses(deleted, []string{mediaJSON}, "200", "202")
