@@ -51,19 +51,12 @@ func (res *resource) watch(ctx context.Context, w http.ResponseWriter, r *http.R
 	wopts := storage.WatchOptions{ResourceVersion: rv, Predicate: opts.Predicate, ProgressNotify: bookmarks}
 	switch {
 	case sendInitial == "true":
-		// The state (not older than rv), ended by a bookmark, then the changes.
-		if rv > 0 {
-			cur, err := res.store.CurrentRevision(ctx)
-			if err != nil {
-				writeStatus(w, res.errStatus(err, ""))
-				return
-			}
-			if rv > cur {
-				writeStatus(w, res.errStatus(&storage.Error{Code: storage.CodeTooLargeResourceVersion, ResourceVersion: rv, CurrentRevision: cur}, ""))
-				return
-			}
-		}
+		// The state, ended by a bookmark, then the changes. The state is any the
+		// server has for resourceVersion "0", one not older than N for "N", and the
+		// current one (a consistent read) without a resourceVersion.
 		wopts.ResourceVersion, wopts.InitialEventsEnd = 0, true
+		wopts.AnyInitialState = opts.ResourceVersion == "0"
+		wopts.MinInitialRevision = rv
 	case sendInitialSet && rv == 0:
 		// sendInitialEvents=false without a resourceVersion: changes from now on.
 		cur, err := res.store.CurrentRevision(ctx)
@@ -72,6 +65,10 @@ func (res *resource) watch(ctx context.Context, w http.ResponseWriter, r *http.R
 			return
 		}
 		wopts.ResourceVersion = cur
+	case rv == 0:
+		// Without sendInitialEvents: resourceVersion "0" starts from any state, no
+		// resourceVersion from the current one.
+		wopts.AnyInitialState = opts.ResourceVersion == "0"
 	}
 	timeout, st := res.watchTimeout(q)
 	if st != nil {

@@ -6,6 +6,8 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/orrery-dev/orrery/api"
 	"github.com/orrery-dev/orrery/apiserver/storage"
 )
@@ -113,4 +115,86 @@ func TestBookmarkTimes(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestSlowWatcherUsesUpTheSharedBudget: a watcher that takes one event every 200 ms
+// would never time out on a wait of its own, but waits draw from one shared budget:
+// it is closed once that is used up, and the others are never delayed by more than the
+// budget.
+func TestSlowWatcherUsesUpTheSharedBudget(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		const budget, fastWatchers, events, interval = 250 * time.Millisecond, 100, 300, 10 * time.Millisecond
+		reg := prometheus.NewRegistry()
+		metrics, err := NewMetrics(reg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Default buffers (100 events); a negligible refill, so that the budget is the
+		// bound on every delay.
+		c, f := runFake(t, Config{StallTimeout: budget, StallRefill: time.Nanosecond, Metrics: metrics})
+		sentAt := make([]time.Time, events)
+		slow, err := c.Watch(t.Context(), "", storage.WatchOptions{ResourceVersion: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		slowDone := make(chan struct{})
+		go func() {
+			defer close(slowDone)
+			for range slow.ResultChan() {
+				time.Sleep(200 * time.Millisecond)
+			}
+		}()
+		defer func() {
+			slow.Stop()
+			<-slowDone
+		}()
+		type result struct {
+			n        int
+			maxDelay time.Duration
+		}
+		results := make(chan result, fastWatchers)
+		for range fastWatchers {
+			w, err := c.Watch(t.Context(), "", storage.WatchOptions{ResourceVersion: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Stop()
+			go func() {
+				var r result
+				for ev := range w.ResultChan() {
+					if want := int64(r.n + 2); ev.Revision != want {
+						t.Errorf("fast watcher: got revision %d, want %d", ev.Revision, want)
+					}
+					r.maxDelay = max(r.maxDelay, time.Since(sentAt[ev.Revision-2]))
+					if r.n++; r.n == events {
+						break
+					}
+				}
+				results <- r
+			}()
+		}
+		for i := range events {
+			sentAt[i] = time.Now()
+			f.events <- storage.Event{Type: api.Added, Object: benchPod(i), Revision: int64(i + 2)}
+			time.Sleep(interval)
+		}
+		for range fastWatchers {
+			r := <-results
+			if r.n != events {
+				t.Fatalf("fast watcher: got %d events, want %d", r.n, events)
+			}
+			if r.maxDelay > budget {
+				t.Fatalf("fast watcher: an event was delayed %s, want at most the budget %s", r.maxDelay, budget)
+			}
+		}
+		select {
+		case <-slow.(*watcher).done:
+		default:
+			t.Fatal("slow watcher still open after all events")
+		}
+		if got := metricValue(t, metrics.terminated.WithLabelValues("pods")); got != 1 {
+			t.Errorf("apiserver_terminated_watchers_total: got %v, want 1", got)
+		}
+	})
 }

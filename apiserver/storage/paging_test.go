@@ -17,18 +17,6 @@ import (
 	"github.com/orrery-dev/orrery/internal/testutil"
 )
 
-// smallClient is an etcd client that refuses responses larger than maxRecv bytes, as
-// the real client refuses those past its limit.
-func smallClient(t *testing.T, e *testutil.Etcd, maxRecv int) *clientv3.Client {
-	t.Helper()
-	c, err := clientv3.New(clientv3.Config{Endpoints: e.Client.Endpoints(), MaxCallRecvMsgSize: maxRecv})
-	if err != nil {
-		t.Fatalf("etcd client: %v", err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
 func keysOf(items []api.Object) []string {
 	out := make([]string, len(items))
 	for i, it := range items {
@@ -45,7 +33,7 @@ func TestWholeRangesAreReadInPages(t *testing.T) {
 	e := testutil.StartEtcd(t)
 	const objects, maxRecv = 300, 64 << 10
 	st, err := storage.New(storage.Config{
-		Client:   smallClient(t, e, maxRecv),
+		Client:   e.SmallClient(t, maxRecv),
 		Prefix:   e.Prefix + "/widgets",
 		NewFunc:  storagetest.NewWidget,
 		Attrs:    storagetest.WidgetAttrs,
@@ -64,7 +52,7 @@ func TestWholeRangesAreReadInPages(t *testing.T) {
 		}
 	}
 	// The whole range in one response would not fit.
-	if _, err := smallClient(t, e, maxRecv).Get(ctx, e.Prefix+"/widgets/", clientv3.WithPrefix()); err == nil {
+	if _, err := e.SmallClient(t, maxRecv).Get(ctx, e.Prefix+"/widgets/", clientv3.WithPrefix()); err == nil {
 		t.Fatal("one read of the whole range fit in the client's limit: the test proves nothing")
 	}
 

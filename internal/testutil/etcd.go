@@ -73,3 +73,16 @@ func randomSuffix(t testing.TB) string {
 	}
 	return hex.EncodeToString(b[:])
 }
+
+// SmallClient returns a new client of the same etcd that refuses responses larger than
+// maxRecv bytes, as every etcd client refuses those past its limit. It is closed when
+// the test ends.
+func (e *Etcd) SmallClient(t testing.TB, maxRecv int) *clientv3.Client {
+	t.Helper()
+	c, err := clientv3.New(clientv3.Config{Endpoints: e.Client.Endpoints(), MaxCallRecvMsgSize: maxRecv})
+	if err != nil {
+		t.Fatalf("etcd client: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
