@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -186,14 +187,14 @@ func TestWatchResourceVersionSemantics(t *testing.T) {
 type blockingSelector struct {
 	labels.Selector
 	entered, release chan struct{}
-	once             sync.Once
+	first            atomic.Bool
 }
 
 func (s *blockingSelector) Matches(l labels.Set) bool {
-	s.once.Do(func() {
+	if s.first.CompareAndSwap(false, true) {
 		close(s.entered)
 		<-s.release
-	})
+	}
 	return s.Selector.Matches(l)
 }
 
@@ -228,7 +229,9 @@ func TestWatchStartFiltersOutsideTheLock(t *testing.T) {
 				t.Fatal(err)
 			}
 			sel := &blockingSelector{Selector: anything, entered: make(chan struct{}), release: make(chan struct{})}
-			defer close(sel.release)
+			var releaseOnce sync.Once
+			release := func() { releaseOnce.Do(func() { close(sel.release) }) }
+			defer release()
 			opts := tc.from(start)
 			opts.Predicate = storage.Predicate{Label: sel, Attrs: storagetest.WidgetAttrs}
 			started := make(chan storage.Watcher, 1)
@@ -270,6 +273,7 @@ func TestWatchStartFiltersOutsideTheLock(t *testing.T) {
 			case <-time.After(waitTimeout):
 				t.Fatal("another watcher got nothing while a watch was filtering its start")
 			}
+			release()
 			if w := <-started; w != nil {
 				w.Stop()
 			}

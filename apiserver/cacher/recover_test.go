@@ -15,8 +15,8 @@ import (
 	"github.com/orrery-dev/orrery/apiserver/storage/storagetest"
 )
 
-// cuttable is a Store whose watches can be cut, and new ones held back, as when the
-// cacher's connection to etcd breaks.
+// cuttable is a Store whose watches can be cut, and the cacher's new ones (those with
+// ProgressNotify) held back, as when the cacher's connection to etcd breaks.
 type cuttable struct {
 	*storage.Store
 	mu      sync.Mutex
@@ -36,7 +36,7 @@ func (s *cuttable) Watch(ctx context.Context, prefix string, opts storage.WatchO
 	s.mu.Lock()
 	held := s.held
 	s.mu.Unlock()
-	if held != nil {
+	if held != nil && opts.ProgressNotify {
 		select {
 		case <-held:
 		case <-ctx.Done():
