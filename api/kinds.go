@@ -30,6 +30,9 @@ type KindInfo struct {
 	// ReturnDeletedObject says that a DELETE of an object removed at once answers with
 	// the object, in its last state, not a Status, as Kubernetes does for pods.
 	ReturnDeletedObject bool
+	// Expires says that objects of the kind expire a while after their last write (the
+	// apiserver's --event-ttl), as Kubernetes stores Events.
+	Expires bool
 	// New returns an empty object of the kind with its TypeMeta set.
 	New func() Object
 	// NewList returns an empty list of the kind with its TypeMeta set.
@@ -86,7 +89,7 @@ func Kinds() []KindInfo {
 		{
 			Version: "v1", Kind: "Event", ListKind: "EventList", Resource: "events", SingularName: "event",
 			Namespaced: true, ShortNames: []string{"ev"},
-			Verbs:   all(),
+			Verbs: all(), Expires: true,
 			New:     func() Object { return &Event{TypeMeta: core("Event")} },
 			NewList: func() ListObject { return &EventList{TypeMeta: core("EventList")} },
 		},

@@ -51,6 +51,10 @@ type Config struct {
 	// ShutdownTimeout bounds how long in-flight requests may finish on shutdown. Zero
 	// means 60 seconds.
 	ShutdownTimeout time.Duration
+	// EventTTL is how long objects of kinds that expire (Events) are kept after their
+	// last write; they are then deleted (a DELETED event for watchers). Zero means one
+	// hour, as Kubernetes' --event-ttl; negative means they never expire.
+	EventTTL time.Duration
 	// DisableWatchCache serves every read from etcd instead of from the watch caches.
 	DisableWatchCache bool
 	// WatchBookmarkInterval is how often a watch that allows bookmarks gets one from the
@@ -109,6 +113,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.MaxWatchTimeout < c.MinWatchTimeout {
 		return c, errors.New("apiserver: MaxWatchTimeout is below MinWatchTimeout")
+	}
+	if c.EventTTL == 0 {
+		c.EventTTL = time.Hour
 	}
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = 60 * time.Second

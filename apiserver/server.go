@@ -247,12 +247,17 @@ func (s *Server) setUp(ctx context.Context, client *clientv3.Client) error {
 	}
 	s.resources = map[string]*resource{}
 	for _, kind := range api.Kinds() {
+		var ttl time.Duration
+		if kind.Expires && cfg.EventTTL > 0 {
+			ttl = cfg.EventTTL
+		}
 		etcdStore, err := storage.New(storage.Config{
 			Client:   client,
 			Prefix:   cfg.EtcdPrefix + "/" + kind.Resource,
 			Resource: kind.Resource,
 			NewFunc:  kind.New,
 			Attrs:    attrs,
+			TTL:      ttl,
 			Metrics:  storeMetrics,
 			Logger:   s.logger,
 		})

@@ -44,7 +44,8 @@ type Config struct {
 	// per object. Zero means objects do not expire.
 	TTL time.Duration
 	// TTLGranularity is the width of the expiry windows that share a lease. Zero means
-	// DefaultTTLGranularity.
+	// a twentieth of TTL, at most DefaultTTLGranularity (as Kubernetes reuses a lease
+	// for 5% of the TTL, at most a minute).
 	TTLGranularity time.Duration
 	// Metrics records etcd request latencies and decode errors. Nil means none.
 	Metrics *Metrics
@@ -118,7 +119,7 @@ func New(cfg Config) (*Store, error) {
 	if cfg.TTL > 0 {
 		g := cfg.TTLGranularity
 		if g == 0 {
-			g = DefaultTTLGranularity
+			g = max(min(DefaultTTLGranularity, cfg.TTL/20), time.Millisecond)
 		}
 		s.leases = &leases{ttl: cfg.TTL, granularity: g, byExpiry: map[int64]clientv3.LeaseID{},
 			grant: func(ctx context.Context, ttl int64) (clientv3.LeaseID, error) {

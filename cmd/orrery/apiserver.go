@@ -4,6 +4,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -55,6 +56,9 @@ On first start it generates a CA and serving certificate and an admin token unde
 					return err
 				}
 			}
+			if cfg.EventTTL == 0 {
+				cfg.EventTTL = -1 // kept forever
+			}
 			s, err := apiserver.New(cfg)
 			if err != nil {
 				return err
@@ -75,6 +79,7 @@ On first start it generates a CA and serving certificate and an admin token unde
 	f.IntVar(&maxMutating, "max-mutating-requests-inflight", 200, "the most write requests served at once; more get 429")
 	f.IntVar(&maxWatches, "max-watches", 10000, "the most watches open at once; more get 429")
 	f.StringVar(&compactEvery, "etcd-compaction-interval", "5m", "how often to compact etcd history; 0 disables")
+	f.DurationVar(&cfg.EventTTL, "event-ttl", time.Hour, "how long events are kept after their last write; 0 keeps them forever")
 	f.BoolVar(&watchCache, "watch-cache", true, "serve lists and watches from in-memory watch caches; false sends every read to etcd")
 	return cmd
 }
