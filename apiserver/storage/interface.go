@@ -140,7 +140,7 @@ type WatchOptions struct {
 	// than this revision (Kubernetes' resourceVersionMatch=NotOlderThan): Watch fails
 	// with TooLargeResourceVersion when storage does not reach it in time.
 	MinInitialRevision int64
-	Predicate       Predicate
+	Predicate          Predicate
 	// ProgressNotify asks for Bookmark events that carry the revision storage has
 	// reached while nothing under the prefix changed.
 	ProgressNotify bool
