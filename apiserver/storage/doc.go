@@ -17,8 +17,18 @@
 //     each once, filtered by the predicate; an object that stops matching arrives as
 //     DELETED, one that starts matching as ADDED. A revision that was compacted away is
 //     an Expired error.
-//   - A stored value that does not decode fails only the request that reads it, with an
-//     Invalid error naming the key.
+//   - Whole ranges (a List without a limit, the initial state of a watch) are read in
+//     pages of Config.PageSize keys at one revision, so no etcd response outgrows the
+//     client's message limit.
+//   - A stored value that does not decode fails only a Get, update or delete of its key,
+//     with an Invalid error naming the key. Lists and watches pass over it (it is logged
+//     and counted in apiserver_storage_decode_errors_total{resource}); a watcher that
+//     had the object's last readable state receives it as DELETED, and the object
+//     appears again once a readable value is written.
+//   - Watch marks each change but the last of a revision with Event.More, so that a
+//     reader can apply a transaction's changes together.
+//   - With Config.TTL, objects expire that long after their last write (Events); they
+//     share etcd leases, one per expiry window.
 //
 // Errors are *Error values with a Code; test them with IsNotFound, IsConflict and the
 // other Is functions.
