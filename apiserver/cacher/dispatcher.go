@@ -91,8 +91,8 @@ func (d *dispatcher) flush() {
 			c.rev = ev.Revision
 		}
 		var cands []*watcher
-		if len(applied) < cap(applied) {
-			cands = applied[:len(applied)+1][len(applied)].cands[:0]
+		if n := len(applied); n < cap(applied) {
+			cands = applied[:n+1][n].cands[:0] // the slice this slot held last time
 		}
 		applied = append(applied, dispatch{e: e, cands: c.watchers.candidates(e, cands)})
 	}
