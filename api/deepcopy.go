@@ -106,25 +106,12 @@ func (s PodSpec) DeepCopy() PodSpec {
 	out.TerminationGracePeriodSeconds = clonePtr(s.TerminationGracePeriodSeconds)
 	out.ActiveDeadlineSeconds = clonePtr(s.ActiveDeadlineSeconds)
 	out.NodeSelector = maps.Clone(s.NodeSelector)
-	if s.Affinity != nil {
-		out.Affinity = &Affinity{}
-		if na := s.Affinity.NodeAffinity; na != nil {
-			out.Affinity.NodeAffinity = &NodeAffinity{
-				PreferredDuringSchedulingIgnoredDuringExecution: cloneEach(na.PreferredDuringSchedulingIgnoredDuringExecution,
-					func(p PreferredSchedulingTerm) PreferredSchedulingTerm {
-						p.Preference = p.Preference.DeepCopy()
-						return p
-					}),
-			}
-			if req := na.RequiredDuringSchedulingIgnoredDuringExecution; req != nil {
-				out.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution = &NodeSelector{
-					NodeSelectorTerms: cloneEach(req.NodeSelectorTerms, NodeSelectorTerm.DeepCopy),
-				}
-			}
-		}
-	}
+	out.Affinity = s.Affinity.DeepCopy()
 	out.Tolerations = cloneEach(s.Tolerations, Toleration.DeepCopy)
 	out.Priority = clonePtr(s.Priority)
+	out.PreemptionPolicy = clonePtr(s.PreemptionPolicy)
+	out.Overhead = s.Overhead.DeepCopy()
+	out.TopologySpreadConstraints = cloneEach(s.TopologySpreadConstraints, TopologySpreadConstraint.DeepCopy)
 	out.Volumes = cloneEach(s.Volumes, Volume.DeepCopy)
 	out.SecurityContext = s.SecurityContext.DeepCopy()
 	out.ImagePullSecrets = slices.Clone(s.ImagePullSecrets)
@@ -246,6 +233,66 @@ func (p *Probe) DeepCopy() *Probe {
 		out.GRPC = &GRPCAction{Port: p.GRPC.Port, Service: clonePtr(p.GRPC.Service)}
 	}
 	return &out
+}
+
+// DeepCopy returns an independent copy of a (nil stays nil).
+func (a *Affinity) DeepCopy() *Affinity {
+	if a == nil {
+		return nil
+	}
+	out := &Affinity{}
+	if na := a.NodeAffinity; na != nil {
+		out.NodeAffinity = &NodeAffinity{
+			PreferredDuringSchedulingIgnoredDuringExecution: cloneEach(na.PreferredDuringSchedulingIgnoredDuringExecution,
+				func(p PreferredSchedulingTerm) PreferredSchedulingTerm {
+					p.Preference = p.Preference.DeepCopy()
+					return p
+				}),
+		}
+		if req := na.RequiredDuringSchedulingIgnoredDuringExecution; req != nil {
+			out.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution = &NodeSelector{
+				NodeSelectorTerms: cloneEach(req.NodeSelectorTerms, NodeSelectorTerm.DeepCopy),
+			}
+		}
+	}
+	if pa := a.PodAffinity; pa != nil {
+		out.PodAffinity = &PodAffinity{
+			RequiredDuringSchedulingIgnoredDuringExecution:  cloneEach(pa.RequiredDuringSchedulingIgnoredDuringExecution, PodAffinityTerm.DeepCopy),
+			PreferredDuringSchedulingIgnoredDuringExecution: cloneEach(pa.PreferredDuringSchedulingIgnoredDuringExecution, cloneWeightedPodAffinityTerm),
+		}
+	}
+	if pa := a.PodAntiAffinity; pa != nil {
+		out.PodAntiAffinity = &PodAntiAffinity{
+			RequiredDuringSchedulingIgnoredDuringExecution:  cloneEach(pa.RequiredDuringSchedulingIgnoredDuringExecution, PodAffinityTerm.DeepCopy),
+			PreferredDuringSchedulingIgnoredDuringExecution: cloneEach(pa.PreferredDuringSchedulingIgnoredDuringExecution, cloneWeightedPodAffinityTerm),
+		}
+	}
+	return out
+}
+
+// DeepCopy returns an independent copy of t.
+func (t PodAffinityTerm) DeepCopy() PodAffinityTerm {
+	t.LabelSelector = t.LabelSelector.DeepCopy()
+	t.Namespaces = slices.Clone(t.Namespaces)
+	t.NamespaceSelector = t.NamespaceSelector.DeepCopy()
+	t.MatchLabelKeys = slices.Clone(t.MatchLabelKeys)
+	t.MismatchLabelKeys = slices.Clone(t.MismatchLabelKeys)
+	return t
+}
+
+func cloneWeightedPodAffinityTerm(t WeightedPodAffinityTerm) WeightedPodAffinityTerm {
+	t.PodAffinityTerm = t.PodAffinityTerm.DeepCopy()
+	return t
+}
+
+// DeepCopy returns an independent copy of c.
+func (c TopologySpreadConstraint) DeepCopy() TopologySpreadConstraint {
+	c.LabelSelector = c.LabelSelector.DeepCopy()
+	c.MinDomains = clonePtr(c.MinDomains)
+	c.NodeAffinityPolicy = clonePtr(c.NodeAffinityPolicy)
+	c.NodeTaintsPolicy = clonePtr(c.NodeTaintsPolicy)
+	c.MatchLabelKeys = slices.Clone(c.MatchLabelKeys)
+	return c
 }
 
 // DeepCopy returns an independent copy of t.

@@ -22,7 +22,7 @@ var roundTripCases = []struct {
 	dropped []string
 }{
 	{"pod.json", func() any { return &Pod{} }, []string{
-		"spec.preemptionPolicy", "spec.volumes[*].projected",
+		"spec.volumes[*].projected",
 	}},
 	{"podlist.json", func() any { return &PodList{} }, nil},
 	{"node.json", func() any { return &Node{} }, nil},

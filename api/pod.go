@@ -66,21 +66,32 @@ type PodSpec struct {
 	HostNetwork bool   `json:"hostNetwork,omitempty"`
 	Hostname    string `json:"hostname,omitempty"`
 	Subdomain   string `json:"subdomain,omitempty"`
-	// Affinity holds node affinity (pod affinity is not modelled).
+	// Affinity holds node affinity and pod (anti-)affinity.
 	Affinity *Affinity `json:"affinity,omitempty"`
 	// SchedulerName defaults to DefaultSchedulerName.
 	SchedulerName string       `json:"schedulerName,omitempty"`
 	Tolerations   []Toleration `json:"tolerations,omitempty"`
 	// PriorityClassName and Priority order pods for scheduling and preemption.
 	PriorityClassName string `json:"priorityClassName,omitempty"`
-	Priority          *int32 `json:"priority,omitempty"`
+	// Priority defaults to 0 for pods, as Kubernetes' priority admission sets it when
+	// no priority class applies; pod templates leave it unset.
+	Priority *int32 `json:"priority,omitempty"`
+	// PreemptionPolicy defaults to PreemptLowerPriority for pods, alongside Priority;
+	// pod templates leave it unset.
+	PreemptionPolicy *PreemptionPolicy `json:"preemptionPolicy,omitempty"`
+	// Overhead is the resources the pod's sandbox uses on top of its containers'.
+	Overhead ResourceList `json:"overhead,omitempty"`
+	// TopologySpreadConstraints spread matching pods across topology domains; at most
+	// one per {topologyKey, whenUnsatisfiable}.
+	TopologySpreadConstraints []TopologySpreadConstraint `json:"topologySpreadConstraints,omitempty"`
 	// Volumes are the volumes the pod's containers may mount.
 	Volumes []Volume `json:"volumes,omitempty"`
-	// SecurityContext holds pod-level security attributes.
+	// SecurityContext holds pod-level security attributes; defaults to empty.
 	SecurityContext *PodSecurityContext `json:"securityContext,omitempty"`
 	// ImagePullSecrets name the secrets used to pull the pod's images.
 	ImagePullSecrets []LocalObjectReference `json:"imagePullSecrets,omitempty"`
-	// EnableServiceLinks says whether service environment variables are injected.
+	// EnableServiceLinks says whether service environment variables are injected;
+	// defaults to true.
 	EnableServiceLinks *bool `json:"enableServiceLinks,omitempty"`
 	// AutomountServiceAccountToken says whether the service account token is mounted.
 	AutomountServiceAccountToken *bool `json:"automountServiceAccountToken,omitempty"`
@@ -438,54 +449,6 @@ type ResourceRequirements struct {
 	Requests ResourceList `json:"requests,omitempty"`
 }
 
-// Affinity groups scheduling constraints.
-type Affinity struct {
-	NodeAffinity *NodeAffinity `json:"nodeAffinity,omitempty"`
-}
-
-// NodeAffinity constrains the nodes a pod may run on.
-type NodeAffinity struct {
-	RequiredDuringSchedulingIgnoredDuringExecution  *NodeSelector             `json:"requiredDuringSchedulingIgnoredDuringExecution,omitempty"`
-	PreferredDuringSchedulingIgnoredDuringExecution []PreferredSchedulingTerm `json:"preferredDuringSchedulingIgnoredDuringExecution,omitempty"`
-}
-
-// NodeSelector matches a node when any of its terms matches.
-type NodeSelector struct {
-	NodeSelectorTerms []NodeSelectorTerm `json:"nodeSelectorTerms"`
-}
-
-// NodeSelectorTerm matches a node when all its requirements hold.
-type NodeSelectorTerm struct {
-	MatchExpressions []NodeSelectorRequirement `json:"matchExpressions,omitempty"`
-	MatchFields      []NodeSelectorRequirement `json:"matchFields,omitempty"`
-}
-
-// NodeSelectorOperator is the operator of a NodeSelectorRequirement.
-type NodeSelectorOperator string
-
-// The node selector operators.
-const (
-	NodeSelectorOpIn           NodeSelectorOperator = "In"
-	NodeSelectorOpNotIn        NodeSelectorOperator = "NotIn"
-	NodeSelectorOpExists       NodeSelectorOperator = "Exists"
-	NodeSelectorOpDoesNotExist NodeSelectorOperator = "DoesNotExist"
-	NodeSelectorOpGt           NodeSelectorOperator = "Gt"
-	NodeSelectorOpLt           NodeSelectorOperator = "Lt"
-)
-
-// NodeSelectorRequirement is one requirement on a node label or field.
-type NodeSelectorRequirement struct {
-	Key      string               `json:"key"`
-	Operator NodeSelectorOperator `json:"operator"`
-	Values   []string             `json:"values,omitempty"`
-}
-
-// PreferredSchedulingTerm is a weighted node preference.
-type PreferredSchedulingTerm struct {
-	Weight     int32            `json:"weight"`
-	Preference NodeSelectorTerm `json:"preference"`
-}
-
 // TolerationOperator is the operator of a Toleration.
 type TolerationOperator string
 
@@ -505,6 +468,63 @@ type Toleration struct {
 	Effect TaintEffect `json:"effect,omitempty"`
 	// TolerationSeconds bounds how long a NoExecute taint is tolerated.
 	TolerationSeconds *int64 `json:"tolerationSeconds,omitempty"`
+}
+
+// PreemptionPolicy says whether a pod may preempt pods of lower priority.
+type PreemptionPolicy string
+
+// The preemption policies.
+const (
+	PreemptLowerPriority PreemptionPolicy = "PreemptLowerPriority"
+	PreemptNever         PreemptionPolicy = "Never"
+)
+
+// UnsatisfiableConstraintAction says what the scheduler does with a pod that no node
+// can place within a topology spread constraint.
+type UnsatisfiableConstraintAction string
+
+// The actions on an unsatisfiable topology spread constraint.
+const (
+	// DoNotSchedule leaves the pod pending.
+	DoNotSchedule UnsatisfiableConstraintAction = "DoNotSchedule"
+	// ScheduleAnyway places the pod, preferring the nodes that reduce the skew.
+	ScheduleAnyway UnsatisfiableConstraintAction = "ScheduleAnyway"
+)
+
+// NodeInclusionPolicy says whether a scheduling directive narrows the nodes counted
+// when computing topology spread skew.
+type NodeInclusionPolicy string
+
+// The node inclusion policies.
+const (
+	NodeInclusionPolicyIgnore NodeInclusionPolicy = "Ignore"
+	NodeInclusionPolicyHonor  NodeInclusionPolicy = "Honor"
+)
+
+// TopologySpreadConstraint spreads the pods matching LabelSelector across the domains
+// of a topology: nodes sharing the value of the label TopologyKey form one domain.
+type TopologySpreadConstraint struct {
+	// MaxSkew is the largest difference allowed between the number of matching pods in
+	// a domain and the global minimum; greater than 0.
+	MaxSkew int32 `json:"maxSkew"`
+	// TopologyKey is the node label whose values define the domains; required.
+	TopologyKey string `json:"topologyKey"`
+	// WhenUnsatisfiable is DoNotSchedule or ScheduleAnyway.
+	WhenUnsatisfiable UnsatisfiableConstraintAction `json:"whenUnsatisfiable"`
+	// LabelSelector selects the pods counted in each domain.
+	LabelSelector *LabelSelector `json:"labelSelector,omitempty"`
+	// MinDomains is the number of eligible domains below which the global minimum is 0;
+	// nil means 1. Greater than 0, and set only with DoNotSchedule.
+	MinDomains *int32 `json:"minDomains,omitempty"`
+	// NodeAffinityPolicy says whether the pod's node affinity and node selector narrow
+	// the nodes counted; nil means Honor.
+	NodeAffinityPolicy *NodeInclusionPolicy `json:"nodeAffinityPolicy,omitempty"`
+	// NodeTaintsPolicy says whether node taints the pod does not tolerate narrow the
+	// nodes counted; nil means Ignore.
+	NodeTaintsPolicy *NodeInclusionPolicy `json:"nodeTaintsPolicy,omitempty"`
+	// MatchLabelKeys are pod label keys whose values, taken from the incoming pod, are
+	// ANDed with LabelSelector. Set only with LabelSelector.
+	MatchLabelKeys []string `json:"matchLabelKeys,omitempty"`
 }
 
 // PodPhase is the coarse lifecycle state of a pod.

@@ -11,17 +11,18 @@ import (
 // unchanged.
 //
 // Pods (and pod templates): restartPolicy Always, dnsPolicy ClusterFirst, schedulerName
-// default-scheduler, terminationGracePeriodSeconds 30, serviceAccountName and its old
-// name serviceAccount from each other, and per container: port
-// protocol TCP, imagePullPolicy (Always for a ":latest" or untagged image, else
-// IfNotPresent), terminationMessagePath /dev/termination-log, terminationMessagePolicy
-// File, requests copied from limits where unset, fieldRef apiVersion v1, and per
-// probe: timeoutSeconds 1, periodSeconds 10, successThreshold 1, failureThreshold 3,
-// httpGet path "/" and scheme HTTP, grpc service "". Volumes: configMap, secret and
-// downwardAPI defaultMode 0644 (420), hostPath type "". Pods alone
-// also get priority 0 and phase Pending, which Kubernetes' admission and create
-// strategy set. ReplicaSets: replicas 1. Nodes: allocatable copied from capacity.
-// Namespaces: phase Active.
+// default-scheduler, terminationGracePeriodSeconds 30, enableServiceLinks true, an
+// empty securityContext, serviceAccountName and its old name serviceAccount from each
+// other, and per container: port protocol TCP, imagePullPolicy (Always for a ":latest"
+// or untagged image, else IfNotPresent), terminationMessagePath /dev/termination-log,
+// terminationMessagePolicy File, requests copied from limits where unset, fieldRef
+// apiVersion v1, and per probe: timeoutSeconds 1, periodSeconds 10, successThreshold
+// 1, failureThreshold 3, httpGet path "/" and scheme HTTP, grpc service "". Volumes:
+// configMap, secret and downwardAPI defaultMode 0644 (420), hostPath type "". Pods
+// alone also get priority 0 and preemptionPolicy PreemptLowerPriority, which
+// Kubernetes' priority admission sets for a pod without a priority class, and phase
+// Pending, which its create strategy sets. ReplicaSets: replicas 1. Nodes: allocatable
+// copied from capacity. Namespaces: phase Active.
 func Default(obj api.Object) {
 	switch o := obj.(type) {
 	case *api.Pod:
@@ -40,6 +41,10 @@ func DefaultPod(pod *api.Pod) {
 	DefaultPodSpec(&pod.Spec)
 	if pod.Spec.Priority == nil {
 		pod.Spec.Priority = new(int32)
+	}
+	if pod.Spec.PreemptionPolicy == nil {
+		policy := api.PreemptLowerPriority
+		pod.Spec.PreemptionPolicy = &policy
 	}
 	if pod.Status.Phase == "" {
 		pod.Status.Phase = api.PodPending
@@ -60,6 +65,13 @@ func DefaultPodSpec(spec *api.PodSpec) {
 	if spec.TerminationGracePeriodSeconds == nil {
 		s := int64(30)
 		spec.TerminationGracePeriodSeconds = &s
+	}
+	if spec.EnableServiceLinks == nil {
+		enable := true
+		spec.EnableServiceLinks = &enable
+	}
+	if spec.SecurityContext == nil {
+		spec.SecurityContext = &api.PodSecurityContext{}
 	}
 	// serviceAccount is the old name of serviceAccountName; Kubernetes keeps both set.
 	if spec.ServiceAccountName == "" {

@@ -53,6 +53,9 @@ func TestDefaultPod(t *testing.T) {
 		DeprecatedServiceAccount:      "builder",
 		SchedulerName:                 "default-scheduler",
 		Priority:                      ptr(int32(0)),
+		PreemptionPolicy:              ptr(api.PreemptLowerPriority),
+		SecurityContext:               &api.PodSecurityContext{},
+		EnableServiceLinks:            ptr(true),
 	}
 	if diff := cmp.Diff(want, pod.Spec); diff != "" {
 		t.Errorf("defaulted spec (-want +got):\n%s", diff)
@@ -71,6 +74,9 @@ func TestDefaultKeepsSetFields(t *testing.T) {
 	pod.Spec.TerminationGracePeriodSeconds = ptr(int64(0))
 	pod.Spec.DNSPolicy = api.DNSDefault
 	pod.Spec.Priority = ptr(int32(1000))
+	pod.Spec.PreemptionPolicy = ptr(api.PreemptNever)
+	pod.Spec.EnableServiceLinks = ptr(false)
+	pod.Spec.SecurityContext = &api.PodSecurityContext{RunAsNonRoot: ptr(true)}
 	pod.Spec.Containers[0].ImagePullPolicy = api.PullNever
 	pod.Status.Phase = api.PodRunning
 	want := pod.DeepCopy()
@@ -121,8 +127,14 @@ func TestDefaultOtherKinds(t *testing.T) {
 			*ts.TerminationGracePeriodSeconds != 30 || ts.Containers[0].ImagePullPolicy != api.PullAlways {
 			t.Errorf("template not defaulted: %+v", ts)
 		}
+		if ts.EnableServiceLinks == nil || !*ts.EnableServiceLinks || ts.SecurityContext == nil {
+			t.Errorf("template enableServiceLinks = %v, securityContext = %v; want true and {}", ts.EnableServiceLinks, ts.SecurityContext)
+		}
 		if ts.Priority != nil {
 			t.Errorf("template priority = %v, want nil (admission sets it on pods only)", *ts.Priority)
+		}
+		if ts.PreemptionPolicy != nil {
+			t.Errorf("template preemptionPolicy = %v, want nil (admission sets it on pods only)", *ts.PreemptionPolicy)
 		}
 		rs.Spec.Replicas = ptr(int32(0))
 		Default(rs)

@@ -5,7 +5,6 @@ import (
 	"math"
 	"net"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/orrery-dev/orrery/api"
@@ -20,6 +19,10 @@ var (
 	supportedTaintEffects    = []api.TaintEffect{api.TaintEffectNoSchedule, api.TaintEffectPreferNoSchedule, api.TaintEffectNoExecute}
 	supportedTolerationOps   = []api.TolerationOperator{api.TolerationOpEqual, api.TolerationOpExists}
 	supportedPodPhases       = []api.PodPhase{api.PodFailed, api.PodPending, api.PodRunning, api.PodSucceeded, api.PodUnknown}
+
+	supportedPreemptionPolicies    = []api.PreemptionPolicy{api.PreemptLowerPriority, api.PreemptNever}
+	supportedUnsatisfiableActions  = []api.UnsatisfiableConstraintAction{api.DoNotSchedule, api.ScheduleAnyway}
+	supportedNodeInclusionPolicies = []api.NodeInclusionPolicy{api.NodeInclusionPolicyHonor, api.NodeInclusionPolicyIgnore}
 
 	envVarNameRegexp   = regexp.MustCompile(`^[-._a-zA-Z][-._a-zA-Z0-9]*$`)
 	portNameCharRegexp = regexp.MustCompile(`^[-a-z0-9]+$`)
@@ -47,10 +50,18 @@ func ValidatePodTemplateSpec(t *api.PodTemplateSpec, p *Path) ErrorList {
 // ValidatePodSpec checks a defaulted pod spec: at least one container, unique
 // DNS-1123-label container names, images, ports, environment, resources (requests
 // non-negative and within limits), restart and DNS policy, tolerations, node
-// selector and node affinity; volumes (unique DNS-1123-label names, exactly one
-// source each), volume mounts (naming a volume of the pod, with a mount path), probes
-// (exactly one handler, ports in range or IANA names) and security contexts.
+// selector, affinity (node, pod and pod anti-affinity), topology spread constraints,
+// priority class name, preemption policy and overhead; volumes (unique
+// DNS-1123-label names, exactly one source each), volume mounts (naming a volume of
+// the pod, with a mount path), probes (exactly one handler, ports in range or IANA
+// names) and security contexts.
 func ValidatePodSpec(spec *api.PodSpec, p *Path) ErrorList {
+	return validatePodSpec(spec, false, p)
+}
+
+// validatePodSpec is ValidatePodSpec; with allowInvalidRequiredValues set, the values
+// of required node affinity expressions are not checked as label values.
+func validatePodSpec(spec *api.PodSpec, allowInvalidRequiredValues bool, p *Path) ErrorList {
 	volumes, errs := validateVolumes(spec.Volumes, p.Child("volumes"))
 	names := map[string]bool{}
 	for i := range spec.InitContainers {
@@ -103,10 +114,96 @@ func ValidatePodSpec(spec *api.PodSpec, p *Path) ErrorList {
 		}
 	}
 	errs = append(errs, ValidateTolerations(spec.Tolerations, p.Child("tolerations"))...)
-	if spec.Affinity != nil && spec.Affinity.NodeAffinity != nil {
-		errs = append(errs, validateNodeAffinity(spec.Affinity.NodeAffinity, p.Child("affinity", "nodeAffinity"))...)
+	errs = append(errs, validateAffinity(spec.Affinity, allowInvalidRequiredValues, p.Child("affinity"))...)
+	errs = append(errs, validateTopologySpreadConstraints(spec.TopologySpreadConstraints, p.Child("topologySpreadConstraints"))...)
+	if pp := spec.PreemptionPolicy; pp != nil {
+		switch {
+		case *pp == "":
+			errs = append(errs, Required(p.Child("preemptionPolicy"), ""))
+		case !contains(supportedPreemptionPolicies, *pp):
+			errs = append(errs, NotSupported(p.Child("preemptionPolicy"), *pp, supportedPreemptionPolicies))
+		}
+	}
+	if spec.Overhead != nil {
+		// Kubernetes checks the overhead as a container's limits.
+		errs = append(errs, validateResources(&api.ResourceRequirements{Limits: spec.Overhead}, p.Child("overhead"))...)
 	}
 	errs = append(errs, validatePodSecurityContext(spec.SecurityContext, p.Child("securityContext"))...)
+	return errs
+}
+
+// validateTopologySpreadConstraints checks each constraint: maxSkew above 0, a
+// topology key, a known whenUnsatisfiable, no two constraints with the same
+// {topologyKey, whenUnsatisfiable}, minDomains above 0 and only with DoNotSchedule,
+// known node inclusion policies, matchLabelKeys (label names, with a label selector
+// that does not use them) and the label selector.
+func validateTopologySpreadConstraints(constraints []api.TopologySpreadConstraint, p *Path) ErrorList {
+	var errs ErrorList
+	for i, c := range constraints {
+		cp := p.Index(i)
+		if c.MaxSkew <= 0 {
+			errs = append(errs, Invalid(cp.Child("maxSkew"), c.MaxSkew, "must be greater than zero"))
+		}
+		if c.TopologyKey == "" {
+			errs = append(errs, Required(cp.Child("topologyKey"), "can not be empty"))
+		}
+		if !contains(supportedUnsatisfiableActions, c.WhenUnsatisfiable) {
+			errs = append(errs, NotSupported(cp.Child("whenUnsatisfiable"), c.WhenUnsatisfiable, supportedUnsatisfiableActions))
+		}
+		for _, later := range constraints[i+1:] {
+			if later.TopologyKey == c.TopologyKey && later.WhenUnsatisfiable == c.WhenUnsatisfiable {
+				errs = append(errs, Duplicate(cp.Child("{topologyKey, whenUnsatisfiable}"),
+					fmt.Sprintf("{%v, %v}", c.TopologyKey, c.WhenUnsatisfiable)))
+				break
+			}
+		}
+		if md := c.MinDomains; md != nil {
+			if *md <= 0 {
+				errs = append(errs, Invalid(cp.Child("minDomains"), *md, "must be greater than zero"))
+			}
+			if c.WhenUnsatisfiable != api.DoNotSchedule {
+				errs = append(errs, Invalid(cp.Child("minDomains"), *md,
+					fmt.Sprintf("can only use minDomains if whenUnsatisfiable=%s, not %s", api.DoNotSchedule, c.WhenUnsatisfiable)))
+			}
+		}
+		for _, f := range []struct {
+			name   string
+			policy *api.NodeInclusionPolicy
+		}{{"nodeAffinityPolicy", c.NodeAffinityPolicy}, {"nodeTaintsPolicy", c.NodeTaintsPolicy}} {
+			if f.policy != nil && !contains(supportedNodeInclusionPolicies, *f.policy) {
+				errs = append(errs, NotSupported(cp.Child(f.name), *f.policy, supportedNodeInclusionPolicies))
+			}
+		}
+		errs = append(errs, validateSpreadMatchLabelKeys(c.MatchLabelKeys, c.LabelSelector, cp.Child("matchLabelKeys"))...)
+		errs = append(errs, ValidateLabelSelector(c.LabelSelector, cp.Child("labelSelector"))...)
+	}
+	return errs
+}
+
+// validateSpreadMatchLabelKeys checks the matchLabelKeys of a topology spread
+// constraint: label names, allowed only with a label selector that does not use them.
+func validateSpreadMatchLabelKeys(keys []string, selector *api.LabelSelector, p *Path) ErrorList {
+	if len(keys) == 0 {
+		return nil
+	}
+	var errs ErrorList
+	inSelector := map[string]bool{}
+	if selector != nil {
+		for k := range selector.MatchLabels {
+			inSelector[k] = true
+		}
+		for _, r := range selector.MatchExpressions {
+			inSelector[r.Key] = true
+		}
+	} else {
+		errs = append(errs, Forbidden(p, "must not be specified when labelSelector is not set"))
+	}
+	for i, k := range keys {
+		errs = append(errs, validateLabelName(k, p.Index(i))...)
+		if inSelector[k] {
+			errs = append(errs, Invalid(p.Index(i), k, "exists in both matchLabelKeys and labelSelector"))
+		}
+	}
 	return errs
 }
 
@@ -383,76 +480,6 @@ func ValidateTolerations(tolerations []api.Toleration, p *Path) ErrorList {
 	return errs
 }
 
-func validateNodeAffinity(na *api.NodeAffinity, p *Path) ErrorList {
-	var errs ErrorList
-	if req := na.RequiredDuringSchedulingIgnoredDuringExecution; req != nil {
-		rp := p.Child("requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms")
-		if len(req.NodeSelectorTerms) == 0 {
-			errs = append(errs, Required(rp, "must have at least one node selector term"))
-		}
-		for i, term := range req.NodeSelectorTerms {
-			errs = append(errs, validateNodeSelectorTerm(term, rp.Index(i))...)
-		}
-	}
-	for i, pref := range na.PreferredDuringSchedulingIgnoredDuringExecution {
-		pp := p.Child("preferredDuringSchedulingIgnoredDuringExecution").Index(i)
-		if pref.Weight < 1 || pref.Weight > 100 {
-			errs = append(errs, Invalid(pp.Child("weight"), pref.Weight, "must be in the range 1-100"))
-		}
-		errs = append(errs, validateNodeSelectorTerm(pref.Preference, pp.Child("preference"))...)
-	}
-	return errs
-}
-
-func validateNodeSelectorTerm(term api.NodeSelectorTerm, p *Path) ErrorList {
-	var errs ErrorList
-	for i, r := range term.MatchExpressions {
-		rp := p.Child("matchExpressions").Index(i)
-		switch r.Operator {
-		case api.NodeSelectorOpIn, api.NodeSelectorOpNotIn:
-			if len(r.Values) == 0 {
-				errs = append(errs, Required(rp.Child("values"), "must be specified when `operator` is 'In' or 'NotIn'"))
-			}
-		case api.NodeSelectorOpExists, api.NodeSelectorOpDoesNotExist:
-			if len(r.Values) > 0 {
-				errs = append(errs, Forbidden(rp.Child("values"), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"))
-			}
-		case api.NodeSelectorOpGt, api.NodeSelectorOpLt:
-			if len(r.Values) != 1 {
-				errs = append(errs, Required(rp.Child("values"), "must be specified single value when `operator` is 'Lt' or 'Gt'"))
-			} else if _, err := strconv.ParseInt(r.Values[0], 10, 64); err != nil {
-				errs = append(errs, Invalid(rp.Child("values").Index(0), r.Values[0], "must be an integer"))
-			}
-		default:
-			errs = append(errs, Invalid(rp.Child("operator"), r.Operator, "not a valid selector operator"))
-		}
-		for _, msg := range api.IsQualifiedName(r.Key) {
-			errs = append(errs, Invalid(rp.Child("key"), r.Key, msg))
-		}
-	}
-	for i, r := range term.MatchFields {
-		rp := p.Child("matchFields").Index(i)
-		switch r.Operator {
-		case api.NodeSelectorOpIn, api.NodeSelectorOpNotIn:
-			if len(r.Values) != 1 {
-				errs = append(errs, Required(rp.Child("values"), "must be only one value when `operator` is 'In' or 'NotIn' for node field selector"))
-			}
-		default:
-			errs = append(errs, Invalid(rp.Child("operator"), r.Operator, "not a valid selector operator"))
-		}
-		if r.Key != "metadata.name" {
-			errs = append(errs, Invalid(rp.Child("key"), r.Key, "not a valid field selector key"))
-		} else {
-			for j, v := range r.Values {
-				for _, msg := range api.IsDNS1123Subdomain(v) {
-					errs = append(errs, Invalid(rp.Child("values").Index(j), v, msg))
-				}
-			}
-		}
-	}
-	return errs
-}
-
 // podUpdatableFields is Kubernetes' list of what a pod update may change.
 const podUpdatableFields = "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"
 
@@ -463,7 +490,8 @@ const podUpdatableFields = "`spec.containers[*].image`,`spec.initContainers[*].i
 func ValidatePodUpdate(newPod, oldPod *api.Pod) ErrorList {
 	errs := ValidateObjectMetaUpdate(&newPod.ObjectMeta, &oldPod.ObjectMeta, NewPath("metadata"))
 	sp := NewPath("spec")
-	errs = append(errs, ValidatePodSpec(&newPod.Spec, sp)...)
+	// A pod created before required node affinity values were checked keeps them.
+	errs = append(errs, validatePodSpec(&newPod.Spec, hasInvalidRequiredNodeAffinityValue(&oldPod.Spec), sp)...)
 	if len(newPod.Spec.Containers) != len(oldPod.Spec.Containers) {
 		return append(errs, Forbidden(sp.Child("containers"), "pod updates may not add or remove containers"))
 	}

@@ -169,10 +169,27 @@ func TestValidatePod(t *testing.T) {
 			p.Spec.Affinity = validAffinity()
 			p.Spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms[0].MatchExpressions[0].Operator = api.NodeSelectorOpExists
 		}, []fieldErr{{ErrorTypeForbidden, "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values"}}},
-		{"node affinity: Gt needs an integer", func(p *api.Pod) {
+		{"node affinity: Gt with one value that is no integer", func(p *api.Pod) {
 			p.Spec.Affinity = validAffinity()
 			p.Spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms[0].MatchExpressions[0].Operator = api.NodeSelectorOpGt
-		}, []fieldErr{{ErrorTypeInvalid, "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values[0]"}}},
+		}, nil},
+		{"node affinity: Lt with two values", func(p *api.Pod) {
+			p.Spec.Affinity = validAffinity()
+			r := &p.Spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms[0].MatchExpressions[0]
+			r.Operator, r.Values = api.NodeSelectorOpLt, []string{"1", "2"}
+		}, []fieldErr{{ErrorTypeRequired, "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values"}}},
+		{"node affinity: required value not a label value", func(p *api.Pod) {
+			p.Spec.Affinity = validAffinity()
+			p.Spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms[0].MatchExpressions[0].Values = []string{"linux", "not valid"}
+		}, []fieldErr{{ErrorTypeInvalid, "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values[1]"}}},
+		{"node affinity: preferred value not a label value", func(p *api.Pod) {
+			p.Spec.Affinity = validAffinity()
+			p.Spec.Affinity.NodeAffinity.PreferredDuringSchedulingIgnoredDuringExecution[0].Preference.MatchExpressions[0].Values = []string{"not valid"}
+		}, nil},
+		{"node affinity: bad key", func(p *api.Pod) {
+			p.Spec.Affinity = validAffinity()
+			p.Spec.Affinity.NodeAffinity.PreferredDuringSchedulingIgnoredDuringExecution[0].Preference.MatchExpressions[0].Key = "a/b/c"
+		}, []fieldErr{{ErrorTypeInvalid, "spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference.matchExpressions[0].key"}}},
 		{"node affinity: bad operator", func(p *api.Pod) {
 			p.Spec.Affinity = validAffinity()
 			p.Spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms[0].MatchExpressions[0].Operator = "Near"
@@ -189,6 +206,33 @@ func TestValidatePod(t *testing.T) {
 			p.Spec.Affinity = validAffinity()
 			p.Spec.Affinity.NodeAffinity.PreferredDuringSchedulingIgnoredDuringExecution[0].Weight = 0
 		}, []fieldErr{{ErrorTypeInvalid, "spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight"}}},
+		{"node affinity: weight above 100", func(p *api.Pod) {
+			p.Spec.Affinity = validAffinity()
+			p.Spec.Affinity.NodeAffinity.PreferredDuringSchedulingIgnoredDuringExecution[0].Weight = 101
+		}, []fieldErr{{ErrorTypeInvalid, "spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight"}}},
+		{"node affinity: field with Exists", func(p *api.Pod) {
+			p.Spec.Affinity = validAffinity()
+			r := &p.Spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms[0].MatchFields[0]
+			r.Operator, r.Values = api.NodeSelectorOpExists, nil
+		}, []fieldErr{{ErrorTypeInvalid, "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0].operator"}}},
+		{"node affinity: field value not a node name", func(p *api.Pod) {
+			p.Spec.Affinity = validAffinity()
+			p.Spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms[0].MatchFields[0].Values = []string{"Node_9"}
+		}, []fieldErr{{ErrorTypeInvalid, "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0].values[0]"}}},
+		{"priority class name", func(p *api.Pod) { p.Spec.PriorityClassName = "system-node-critical" }, nil},
+		{"bad priority class name", func(p *api.Pod) { p.Spec.PriorityClassName = "High_Priority" }, []fieldErr{{ErrorTypeInvalid, "spec.priorityClassName"}}},
+		{"preemption policy never", func(p *api.Pod) { p.Spec.PreemptionPolicy = ptr(api.PreemptNever) }, nil},
+		{"empty preemption policy", func(p *api.Pod) { p.Spec.PreemptionPolicy = ptr(api.PreemptionPolicy("")) }, []fieldErr{{ErrorTypeRequired, "spec.preemptionPolicy"}}},
+		{"bad preemption policy", func(p *api.Pod) { p.Spec.PreemptionPolicy = ptr(api.PreemptionPolicy("Always")) }, []fieldErr{{ErrorTypeNotSupported, "spec.preemptionPolicy"}}},
+		{"overhead", func(p *api.Pod) {
+			p.Spec.Overhead = api.ResourceList{api.ResourceCPU: api.MustParseQuantity("250m"), api.ResourceMemory: api.MustParseQuantity("120Mi")}
+		}, nil},
+		{"negative overhead", func(p *api.Pod) {
+			p.Spec.Overhead = api.ResourceList{api.ResourceCPU: api.MustParseQuantity("-1")}
+		}, []fieldErr{{ErrorTypeInvalid, "spec.overhead.limits[cpu]"}}},
+		{"overhead of an unknown resource", func(p *api.Pod) {
+			p.Spec.Overhead = api.ResourceList{"gpu": api.MustParseQuantity("1")}
+		}, []fieldErr{{ErrorTypeInvalid, "spec.overhead.limits[gpu]"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -215,6 +259,92 @@ func validAffinity() *api.Affinity {
 			MatchExpressions: []api.NodeSelectorRequirement{{Key: "zone", Operator: api.NodeSelectorOpIn, Values: []string{"a"}}},
 		}}},
 	}}
+}
+
+func TestValidateTopologySpreadConstraints(t *testing.T) {
+	t.Parallel()
+	const c0 = "spec.topologySpreadConstraints[0]."
+	tests := []struct {
+		name   string
+		mutate func(c []api.TopologySpreadConstraint) []api.TopologySpreadConstraint
+		want   []fieldErr
+	}{
+		{"valid", func(c []api.TopologySpreadConstraint) []api.TopologySpreadConstraint { return c }, nil},
+		{"zero maxSkew", func(c []api.TopologySpreadConstraint) []api.TopologySpreadConstraint {
+			c[0].MaxSkew = 0
+			return c
+		}, []fieldErr{{ErrorTypeInvalid, c0 + "maxSkew"}}},
+		{"no topology key", func(c []api.TopologySpreadConstraint) []api.TopologySpreadConstraint {
+			c[0].TopologyKey = ""
+			return c
+		}, []fieldErr{{ErrorTypeRequired, c0 + "topologyKey"}}},
+		{"no whenUnsatisfiable", func(c []api.TopologySpreadConstraint) []api.TopologySpreadConstraint {
+			c[1].WhenUnsatisfiable = ""
+			return c
+		}, []fieldErr{{ErrorTypeNotSupported, "spec.topologySpreadConstraints[1].whenUnsatisfiable"}}},
+		{"same key, other action", func(c []api.TopologySpreadConstraint) []api.TopologySpreadConstraint {
+			c[1].TopologyKey = c[0].TopologyKey
+			return c
+		}, nil},
+		{"duplicate key and action", func(c []api.TopologySpreadConstraint) []api.TopologySpreadConstraint {
+			c = append(c, c[0].DeepCopy(), c[0].DeepCopy())
+			c[2].MinDomains = nil
+			c[3].MinDomains = nil
+			return c
+		}, []fieldErr{
+			{ErrorTypeDuplicate, c0 + "{topologyKey, whenUnsatisfiable}"},
+			{ErrorTypeDuplicate, "spec.topologySpreadConstraints[2].{topologyKey, whenUnsatisfiable}"},
+		}},
+		{"zero minDomains", func(c []api.TopologySpreadConstraint) []api.TopologySpreadConstraint {
+			c[0].MinDomains = ptr(int32(0))
+			return c
+		}, []fieldErr{{ErrorTypeInvalid, c0 + "minDomains"}}},
+		{"minDomains with ScheduleAnyway", func(c []api.TopologySpreadConstraint) []api.TopologySpreadConstraint {
+			c[1].MinDomains = ptr(int32(-1))
+			return c
+		}, []fieldErr{
+			{ErrorTypeInvalid, "spec.topologySpreadConstraints[1].minDomains"},
+			{ErrorTypeInvalid, "spec.topologySpreadConstraints[1].minDomains"},
+		}},
+		{"bad node inclusion policies", func(c []api.TopologySpreadConstraint) []api.TopologySpreadConstraint {
+			c[0].NodeAffinityPolicy = ptr(api.NodeInclusionPolicy("Always"))
+			c[0].NodeTaintsPolicy = ptr(api.NodeInclusionPolicy(""))
+			return c
+		}, []fieldErr{{ErrorTypeNotSupported, c0 + "nodeAffinityPolicy"}, {ErrorTypeNotSupported, c0 + "nodeTaintsPolicy"}}},
+		{"matchLabelKeys without selector", func(c []api.TopologySpreadConstraint) []api.TopologySpreadConstraint {
+			c[0].LabelSelector = nil
+			return c
+		}, []fieldErr{{ErrorTypeForbidden, c0 + "matchLabelKeys"}}},
+		{"matchLabelKeys in the selector", func(c []api.TopologySpreadConstraint) []api.TopologySpreadConstraint {
+			c[0].MatchLabelKeys = []string{"app", "-bad"}
+			return c
+		}, []fieldErr{{ErrorTypeInvalid, c0 + "matchLabelKeys[0]"}, {ErrorTypeInvalid, c0 + "matchLabelKeys[1]"}}},
+		{"bad selector", func(c []api.TopologySpreadConstraint) []api.TopologySpreadConstraint {
+			c[1].LabelSelector.MatchExpressions[0].Operator = "Gt"
+			return c
+		}, []fieldErr{{ErrorTypeInvalid, "spec.topologySpreadConstraints[1].labelSelector.matchExpressions[0].operator"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			pod := validPod()
+			pod.Spec.TopologySpreadConstraints = tt.mutate(validSpreadConstraints())
+			checkErrors(t, ValidatePod(pod), tt.want)
+		})
+	}
+}
+
+// validSpreadConstraints returns two valid constraints that set every field.
+func validSpreadConstraints() []api.TopologySpreadConstraint {
+	return []api.TopologySpreadConstraint{
+		{MaxSkew: 1, TopologyKey: "topology.kubernetes.io/zone", WhenUnsatisfiable: api.DoNotSchedule,
+			LabelSelector: &api.LabelSelector{MatchLabels: map[string]string{"app": "web"}},
+			MinDomains:    ptr(int32(3)), NodeAffinityPolicy: ptr(api.NodeInclusionPolicyIgnore),
+			NodeTaintsPolicy: ptr(api.NodeInclusionPolicyHonor), MatchLabelKeys: []string{"pod-template-hash"}},
+		{MaxSkew: 2, TopologyKey: "kubernetes.io/hostname", WhenUnsatisfiable: api.ScheduleAnyway,
+			LabelSelector: &api.LabelSelector{MatchExpressions: []api.LabelSelectorRequirement{
+				{Key: "tier", Operator: api.LabelSelectorOpIn, Values: []string{"front"}}}}},
+	}
 }
 
 func TestValidatePodUpdate(t *testing.T) {
@@ -251,6 +381,9 @@ func TestValidatePodUpdate(t *testing.T) {
 		{"toleration removed", func(p *api.Pod) { p.Spec.Tolerations = nil }, []fieldErr{{ErrorTypeForbidden, "spec.tolerations"}}},
 		{"toleration changed", func(p *api.Pod) { p.Spec.Tolerations[0].Key = "other" }, []fieldErr{{ErrorTypeForbidden, "spec.tolerations"}}},
 		{"active deadline set", func(p *api.Pod) { p.Spec.ActiveDeadlineSeconds = ptr(int64(600)) }, nil},
+		{"affinity set", func(p *api.Pod) { p.Spec.Affinity = validAffinity() }, []fieldErr{{ErrorTypeForbidden, "spec"}}},
+		{"topology spread set", func(p *api.Pod) { p.Spec.TopologySpreadConstraints = validSpreadConstraints() }, []fieldErr{{ErrorTypeForbidden, "spec"}}},
+		{"preemption policy changed", func(p *api.Pod) { p.Spec.PreemptionPolicy = ptr(api.PreemptNever) }, []fieldErr{{ErrorTypeForbidden, "spec"}}},
 		{"name changed", func(p *api.Pod) { p.Name = "other" }, []fieldErr{{ErrorTypeInvalid, "metadata.name"}}},
 		{"namespace changed", func(p *api.Pod) { p.Namespace = "other" }, []fieldErr{{ErrorTypeInvalid, "metadata.namespace"}}},
 		{"uid changed", func(p *api.Pod) { p.UID = "u9" }, []fieldErr{{ErrorTypeInvalid, "metadata.uid"}}},
@@ -294,6 +427,21 @@ func TestValidatePodUpdateActiveDeadline(t *testing.T) {
 			checkErrors(t, ValidatePodUpdate(pod, old), tt.want)
 		})
 	}
+}
+
+// TestValidatePodUpdateKeepsInvalidRequiredNodeAffinityValues: a pod whose required
+// node affinity has values that are not label values (stored before they were
+// checked) can still be updated, as in Kubernetes; a new such value cannot be created.
+func TestValidatePodUpdateKeepsInvalidRequiredNodeAffinityValues(t *testing.T) {
+	t.Parallel()
+	const values = "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values[0]"
+	old := validPod()
+	old.Spec.Affinity = validAffinity()
+	old.Spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms[0].MatchExpressions[0].Values = []string{"not valid"}
+	checkErrors(t, ValidatePod(old), []fieldErr{{ErrorTypeInvalid, values}})
+	pod := old.DeepCopy()
+	pod.Labels["version"] = "2"
+	checkErrors(t, ValidatePodUpdate(pod, old), nil)
 }
 
 func TestValidatePodUpdateNoNewFinalizersWhileDeleting(t *testing.T) {

@@ -73,6 +73,9 @@ func schemaNames() map[reflect.Type]string {
 		reflect.TypeFor[api.ObjectFieldSelector]():               core + "ObjectFieldSelector",
 		reflect.TypeFor[api.ObjectReference]():                   core + "ObjectReference",
 		reflect.TypeFor[api.Pod]():                               core + "Pod",
+		reflect.TypeFor[api.PodAffinity]():                       core + "PodAffinity",
+		reflect.TypeFor[api.PodAffinityTerm]():                   core + "PodAffinityTerm",
+		reflect.TypeFor[api.PodAntiAffinity]():                   core + "PodAntiAffinity",
 		reflect.TypeFor[api.PodCondition]():                      core + "PodCondition",
 		reflect.TypeFor[api.PodIP]():                             core + "PodIP",
 		reflect.TypeFor[api.PodList]():                           core + "PodList",
@@ -83,6 +86,8 @@ func schemaNames() map[reflect.Type]string {
 		reflect.TypeFor[api.ResourceRequirements]():              core + "ResourceRequirements",
 		reflect.TypeFor[api.Taint]():                             core + "Taint",
 		reflect.TypeFor[api.Toleration]():                        core + "Toleration",
+		reflect.TypeFor[api.TopologySpreadConstraint]():          core + "TopologySpreadConstraint",
+		reflect.TypeFor[api.WeightedPodAffinityTerm]():           core + "WeightedPodAffinityTerm",
 		reflect.TypeFor[api.Capabilities]():                      core + "Capabilities",
 		reflect.TypeFor[api.ConfigMapEnvSource]():                core + "ConfigMapEnvSource",
 		reflect.TypeFor[api.ConfigMapVolumeSource]():             core + "ConfigMapVolumeSource",
@@ -200,6 +205,11 @@ func enums() map[reflect.Type][]string {
 		reflect.TypeFor[api.TaintEffect]():              {"NoExecute", "NoSchedule", "PreferNoSchedule"},
 		reflect.TypeFor[api.TerminationMessagePolicy](): {"FallbackToLogsOnError", "File"},
 		reflect.TypeFor[api.TolerationOperator]():       {"Equal", "Exists"},
+
+		// Scheduling.
+		reflect.TypeFor[api.NodeInclusionPolicy]():           {"Honor", "Ignore"},
+		reflect.TypeFor[api.PreemptionPolicy]():              {"Never", "PreemptLowerPriority"},
+		reflect.TypeFor[api.UnsatisfiableConstraintAction](): {"DoNotSchedule", "ScheduleAnyway"},
 	}
 }
 
@@ -259,6 +269,18 @@ func listExtensions() map[string]Schema {
 		meta + "LabelSelectorRequirement.values":                              {ListType: "atomic"},
 		meta + "StatusDetails.causes":                                         {ListType: "atomic"},
 		meta + "DeleteOptions.dryRun":                                         {ListType: "atomic"},
+
+		// Scheduling.
+		core + "PodSpec.tolerations":                                             {ListType: "atomic"},
+		core + "PodSpec.topologySpreadConstraints":                               {ListType: "map", ListMapKeys: []string{"topologyKey", "whenUnsatisfiable"}},
+		core + "PodAffinity.requiredDuringSchedulingIgnoredDuringExecution":      {ListType: "atomic"},
+		core + "PodAffinity.preferredDuringSchedulingIgnoredDuringExecution":     {ListType: "atomic"},
+		core + "PodAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution":  {ListType: "atomic"},
+		core + "PodAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution": {ListType: "atomic"},
+		core + "PodAffinityTerm.namespaces":                                      {ListType: "atomic"},
+		core + "PodAffinityTerm.matchLabelKeys":                                  {ListType: "atomic"},
+		core + "PodAffinityTerm.mismatchLabelKeys":                               {ListType: "atomic"},
+		core + "TopologySpreadConstraint.matchLabelKeys":                         {ListType: "atomic"},
 	}
 }
 

@@ -212,6 +212,9 @@ var (
 		str(24, "priorityClassName"),
 		i32(25, "priority"),
 		boolean(30, "enableServiceLinks"),
+		str(31, "preemptionPolicy"),
+		quantityMap(32, "overhead"),
+		msgs(33, "topologySpreadConstraints", topologySpreadConstraintMsg),
 	)
 	volumeMsg = newMessage("Volume",
 		str(1, "name"),
@@ -400,6 +403,8 @@ var (
 	)
 	affinityMsg = newMessage("Affinity",
 		msg(1, "nodeAffinity", nodeAffinityMsg),
+		msg(2, "podAffinity", podAffinityMsg),
+		msg(3, "podAntiAffinity", podAffinityMsg),
 	)
 	nodeAffinityMsg = newMessage("NodeAffinity",
 		msg(1, "requiredDuringSchedulingIgnoredDuringExecution", nodeSelectorMsg),
@@ -420,6 +425,33 @@ var (
 	preferredSchedulingTermMsg = newMessage("PreferredSchedulingTerm",
 		i32(1, "weight"),
 		msg(2, "preference", nodeSelectorTermMsg),
+	)
+	// podAffinityMsg is both PodAffinity and PodAntiAffinity.
+	podAffinityMsg = newMessage("PodAffinity",
+		msgs(1, "requiredDuringSchedulingIgnoredDuringExecution", podAffinityTermMsg),
+		msgs(2, "preferredDuringSchedulingIgnoredDuringExecution", weightedPodAffinityTermMsg),
+	)
+	podAffinityTermMsg = newMessage("PodAffinityTerm",
+		msg(1, "labelSelector", labelSelectorMsg),
+		strs(2, "namespaces"),
+		str(3, "topologyKey"),
+		msg(4, "namespaceSelector", labelSelectorMsg),
+		strs(5, "matchLabelKeys"),
+		strs(6, "mismatchLabelKeys"),
+	)
+	weightedPodAffinityTermMsg = newMessage("WeightedPodAffinityTerm",
+		i32(1, "weight"),
+		msg(2, "podAffinityTerm", podAffinityTermMsg),
+	)
+	topologySpreadConstraintMsg = newMessage("TopologySpreadConstraint",
+		i32(1, "maxSkew"),
+		str(2, "topologyKey"),
+		str(3, "whenUnsatisfiable"),
+		msg(4, "labelSelector", labelSelectorMsg),
+		i32(5, "minDomains"),
+		str(6, "nodeAffinityPolicy"),
+		str(7, "nodeTaintsPolicy"),
+		strs(8, "matchLabelKeys"),
 	)
 	tolerationMsg = newMessage("Toleration",
 		str(1, "key"),

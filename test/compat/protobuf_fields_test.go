@@ -67,6 +67,25 @@ func richTerm() corev1.NodeSelectorTerm {
 	}
 }
 
+// richSelector sets both parts of a label selector.
+func richSelector(app string) *metav1.LabelSelector {
+	return &metav1.LabelSelector{
+		MatchLabels:      map[string]string{"app": app},
+		MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "tier", Operator: metav1.LabelSelectorOpIn, Values: []string{"front", "back"}}},
+	}
+}
+
+func richPodAffinityTerm(topologyKey string) corev1.PodAffinityTerm {
+	return corev1.PodAffinityTerm{
+		LabelSelector:     richSelector("web"),
+		Namespaces:        []string{"prod", "staging"},
+		TopologyKey:       topologyKey,
+		NamespaceSelector: richSelector("ns"),
+		MatchLabelKeys:    []string{"version"},
+		MismatchLabelKeys: []string{"tenant"},
+	}
+}
+
 func richEnvSource() *corev1.EnvVarSource {
 	return &corev1.EnvVarSource{
 		FieldRef: &corev1.ObjectFieldSelector{APIVersion: "v1", FieldPath: "metadata.name"},
@@ -195,13 +214,34 @@ func richPodSpec() corev1.PodSpec {
 				RequiredDuringSchedulingIgnoredDuringExecution:  &corev1.NodeSelector{NodeSelectorTerms: []corev1.NodeSelectorTerm{richTerm()}},
 				PreferredDuringSchedulingIgnoredDuringExecution: []corev1.PreferredSchedulingTerm{{Weight: 10, Preference: richTerm()}},
 			},
-			PodAntiAffinity: &corev1.PodAntiAffinity{}, // not modelled
+			PodAffinity: &corev1.PodAffinity{
+				RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{richPodAffinityTerm("kubernetes.io/hostname")},
+				PreferredDuringSchedulingIgnoredDuringExecution: []corev1.WeightedPodAffinityTerm{
+					{Weight: 20, PodAffinityTerm: richPodAffinityTerm("topology.kubernetes.io/zone")}},
+			},
+			PodAntiAffinity: &corev1.PodAntiAffinity{
+				RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{richPodAffinityTerm("topology.kubernetes.io/zone")},
+				PreferredDuringSchedulingIgnoredDuringExecution: []corev1.WeightedPodAffinityTerm{
+					{Weight: 80, PodAffinityTerm: richPodAffinityTerm("kubernetes.io/hostname")}},
+			},
 		},
 		SchedulerName:     "custom-scheduler",
 		Tolerations:       []corev1.Toleration{{Key: "k", Operator: corev1.TolerationOpEqual, Value: "v", Effect: corev1.TaintEffectNoExecute, TolerationSeconds: ptr.To[int64](300)}},
 		PriorityClassName: "high",
 		Priority:          ptr.To[int32](-5),
-		Volumes:           []corev1.Volume{richVolume("data"), richVolume("more")},
+		PreemptionPolicy:  ptr.To(corev1.PreemptNever),
+		Overhead:          corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("10m"), corev1.ResourceMemory: resource.MustParse("120Mi")},
+		TopologySpreadConstraints: []corev1.TopologySpreadConstraint{
+			{MaxSkew: 1, TopologyKey: "topology.kubernetes.io/zone", WhenUnsatisfiable: corev1.DoNotSchedule,
+				LabelSelector: richSelector("web"), MinDomains: ptr.To[int32](3),
+				NodeAffinityPolicy: ptr.To(corev1.NodeInclusionPolicyIgnore), NodeTaintsPolicy: ptr.To(corev1.NodeInclusionPolicyHonor),
+				MatchLabelKeys: []string{"pod-template-hash", "version"}},
+			{MaxSkew: 2, TopologyKey: "kubernetes.io/hostname", WhenUnsatisfiable: corev1.ScheduleAnyway,
+				LabelSelector: richSelector("db"), MinDomains: ptr.To[int32](0),
+				NodeAffinityPolicy: ptr.To(corev1.NodeInclusionPolicyHonor), NodeTaintsPolicy: ptr.To(corev1.NodeInclusionPolicyIgnore),
+				MatchLabelKeys: []string{"release"}},
+		},
+		Volumes: []corev1.Volume{richVolume("data"), richVolume("more")},
 		SecurityContext: &corev1.PodSecurityContext{
 			SELinuxOptions:     &corev1.SELinuxOptions{Level: "s0"}, // not modelled
 			RunAsUser:          ptr.To[int64](1000),
@@ -215,7 +255,7 @@ func richPodSpec() corev1.PodSpec {
 		EnableServiceLinks:           ptr.To(false),
 		AutomountServiceAccountToken: ptr.To(true),
 		// Not modelled:
-		Overhead: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("10m")},
+		HostAliases: []corev1.HostAlias{{IP: "10.0.0.9", Hostnames: []string{"db.local"}}},
 	}
 }
 
