@@ -122,7 +122,7 @@ func TestDeepCopy(t *testing.T) {
 		copy  func(any) any
 	}
 	var tests []testCase
-	for _, k := range Kinds() {
+	for _, k := range testKinds() {
 		tests = append(tests,
 			testCase{k.Kind, func() any { return k.New() }, func(o any) any {
 				return o.(interface{ DeepCopyObject() Object }).DeepCopyObject()

@@ -22,14 +22,3 @@ func ExampleParseQuantity() {
 	// 1536Mi 1610612736 <nil>
 	// quantity "1Gib": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'
 }
-
-func ExampleSelectableFields() {
-	pod := &api.Pod{
-		ObjectMeta: api.ObjectMeta{Name: "web", Namespace: "default"},
-		Spec:       api.PodSpec{NodeName: "node-1"},
-		Status:     api.PodStatus{Phase: api.PodRunning},
-	}
-	fields := api.SelectableFields(pod)
-	fmt.Println(fields["spec.nodeName"], fields["status.phase"], fields["metadata.namespace"])
-	// Output: node-1 Running default
-}

@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+
+	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/api/builtin"
 )
 
 // Config says how to run an apiserver. The zero value of each field is documented;
@@ -63,6 +66,9 @@ type Config struct {
 	// EtcdProgressNotifyInterval is how often the embedded etcd sends progress
 	// notifications (watch bookmarks). Zero means 5 seconds.
 	EtcdProgressNotifyInterval time.Duration
+	// Registry holds the kinds the server serves: the built-in ones and any a program
+	// registers. Nil means api/builtin's. The server reads it when it starts.
+	Registry *api.Registry
 	// Logger receives the server's logs. Nil means no logs.
 	Logger *zap.Logger
 	// Now returns the current time. Nil means time.Now.
@@ -122,6 +128,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Logger == nil {
 		c.Logger = zap.NewNop()
+	}
+	if c.Registry == nil {
+		c.Registry = builtin.Registry()
 	}
 	if c.Now == nil {
 		c.Now = time.Now

@@ -162,7 +162,7 @@ func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request, path string
 // groups lists the named API groups the server serves (the core group is /api).
 func (s *Server) groups() []apiGroup {
 	var out []apiGroup
-	for _, k := range api.Kinds() {
+	for _, k := range s.cfg.Registry.Kinds() {
 		if k.Group == "" || slices.ContainsFunc(out, func(g apiGroup) bool { return g.Name == k.Group }) {
 			continue
 		}
@@ -179,7 +179,7 @@ func (s *Server) serveResourceList(w http.ResponseWriter, group, version string)
 	}
 	list := apiResourceList{Kind: "APIResourceList", APIVersion: "v1", GroupVersion: gv, Resources: []apiResource{}}
 	found := false
-	for _, k := range api.Kinds() {
+	for _, k := range s.cfg.Registry.Kinds() {
 		if k.Group != group || k.Version != version {
 			continue
 		}

@@ -65,7 +65,7 @@ func (res *resource) table(r *http.Request, objs []api.Object, headers bool) (*a
 	for _, obj := range objs {
 		res.setTypeMeta(obj)
 	}
-	return printers.Table(res.kind.Kind, objs, printers.Options{
+	return printers.Table(res.kind, objs, printers.Options{
 		Now:           res.now(),
 		IncludeObject: printers.IncludeObjectPolicy(r.URL.Query().Get("includeObject")),
 		NoHeaders:     !headers,

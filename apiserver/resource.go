@@ -19,7 +19,6 @@ import (
 	"github.com/orrery-dev/orrery/api"
 	"github.com/orrery-dev/orrery/api/fields"
 	"github.com/orrery-dev/orrery/api/labels"
-	"github.com/orrery-dev/orrery/api/validation"
 	"github.com/orrery-dev/orrery/apiserver/patch"
 	"github.com/orrery-dev/orrery/apiserver/storage"
 )
@@ -34,15 +33,16 @@ type resource struct {
 	gr     api.GroupResource
 	store  storage.Interface
 	fields map[string]bool // the field selectors the kind supports
-	schema *patch.Schema   // list merge rules for strategic merge patches
+	attrs  storage.AttrFunc
+	schema *patch.Schema // list merge rules for strategic merge patches
 }
 
 func newResource(s *Server, kind api.KindInfo, st storage.Interface) *resource {
 	f := map[string]bool{}
-	for k := range api.SelectableFields(kind.New()) {
+	for k := range kind.SelectableFields(kind.New()) {
 		f[k] = true
 	}
-	return &resource{s: s, kind: kind, gr: kind.GroupResource(), store: st, fields: f, schema: patch.SchemaFor(kind.Kind)}
+	return &resource{s: s, kind: kind, gr: kind.GroupResource(), store: st, fields: f, attrs: attrsOf(kind), schema: patch.SchemaFor(kind.Kind)}
 }
 
 func (res *resource) now() time.Time { return res.s.cfg.Now() }
@@ -355,9 +355,9 @@ func (res *resource) create(ctx context.Context, obj api.Object, dryRun bool) (a
 		if generated {
 			m.Name = m.GenerateName + generateNameSuffix()
 		}
-		prepareForCreate(obj, res.now())
-		if errs := validation.Validate(obj); len(errs) > 0 {
-			return nil, invalid(res.kind, m.Name, errs)
+		prepareForCreate(res.kind, obj, res.now())
+		if causes := res.kind.Validate(obj); len(causes) > 0 {
+			return nil, invalid(res.kind, m.Name, causes)
 		}
 		key := storage.ObjectKey(m.Namespace, m.Name)
 		if dryRun {
@@ -377,11 +377,6 @@ func (res *resource) create(ctx context.Context, obj api.Object, dryRun bool) (a
 	}
 }
 
-// allowCreateOnUpdate: kinds that a PUT may create, as in Kubernetes.
-func (res *resource) allowCreateOnUpdate() bool {
-	return res.kind.Kind == "Lease" || res.kind.Kind == "Event"
-}
-
 func (res *resource) serveUpdate(ctx context.Context, w http.ResponseWriter, r *http.Request, info requestInfo, status bool) {
 	obj := res.kind.New()
 	if st := res.decodeBody(w, r, obj, res.kind.Kind, res.kind.APIVersion()); st != nil {
@@ -393,7 +388,7 @@ func (res *resource) serveUpdate(ctx context.Context, w http.ResponseWriter, r *
 		return
 	}
 	created := false
-	out, err := res.update(ctx, info, isDryRun(r.URL.Query()), !status && res.allowCreateOnUpdate(), func(cur api.Object) (api.Object, error) {
+	out, err := res.update(ctx, info, isDryRun(r.URL.Query()), !status && res.kind.AllowCreateOnUpdate, func(cur api.Object) (api.Object, error) {
 		if cur == nil {
 			created = true
 			if err := res.checkNamespace(ctx, info.Namespace, info.Name); res.kind.Namespaced && err != nil {
@@ -401,9 +396,9 @@ func (res *resource) serveUpdate(ctx context.Context, w http.ResponseWriter, r *
 			}
 			newObj := deepCopy(obj)
 			newObj.GetObjectMeta().ResourceVersion = ""
-			prepareForCreate(newObj, res.now())
-			if errs := validation.Validate(newObj); len(errs) > 0 {
-				return nil, invalid(res.kind, info.Name, errs)
+			prepareForCreate(res.kind, newObj, res.now())
+			if causes := res.kind.Validate(newObj); len(causes) > 0 {
+				return nil, invalid(res.kind, info.Name, causes)
 			}
 			return newObj, nil
 		}
@@ -444,20 +439,23 @@ func (res *resource) checkIdentity(obj api.Object, info requestInfo) *api.Status
 // the main resource, system fields and status are kept from cur; through the status
 // subresource, only the status is taken. It validates the result.
 func (res *resource) applyUpdate(newObj, cur api.Object, status bool) (api.Object, error) {
-	var errs validation.ErrorList
+	var causes []api.StatusCause
 	if m := newObj.GetObjectMeta(); m.ResourceVersion == "" {
 		// An unconditional update: it applies to whatever is current.
 		m.ResourceVersion = cur.GetObjectMeta().ResourceVersion
 	}
+	// The stored state gets the defaults too, so that a field defaulted since it was
+	// stored is not taken for a change.
+	res.kind.Default(cur)
 	if status {
 		newObj = statusUpdate(newObj, cur)
-		errs = validation.ValidateStatusUpdate(newObj, cur)
+		causes = res.kind.ValidateStatusUpdate(newObj, cur)
 	} else {
 		prepareForUpdate(res.kind, newObj, cur)
-		errs = validation.ValidateUpdate(newObj, cur)
+		causes = res.kind.ValidateUpdate(newObj, cur)
 	}
-	if len(errs) > 0 {
-		return nil, invalid(res.kind, cur.GetObjectMeta().Name, errs)
+	if len(causes) > 0 {
+		return nil, invalid(res.kind, cur.GetObjectMeta().Name, causes)
 	}
 	return newObj, nil
 }
@@ -492,16 +490,15 @@ func (res *resource) update(ctx context.Context, info requestInfo, dryRun, creat
 }
 
 // waitsForOwner reports whether an object marked for deletion still waits for someone
-// other than finalizers: a pod in its grace period waits for its kubelet, a namespace
-// for the namespace controller (spec.finalizers).
+// other than finalizers: one in its grace period (a pod) for its owner (the kubelet),
+// one whose kind keeps finalizers of its own (a namespace's spec.finalizers) for their
+// controller.
 func (res *resource) waitsForOwner(obj api.Object) bool {
-	switch o := obj.(type) {
-	case *api.Pod:
-		return o.DeletionGracePeriodSeconds != nil && *o.DeletionGracePeriodSeconds > 0 && o.Spec.NodeName != ""
-	case *api.Namespace:
-		return len(o.Spec.Finalizers) > 0
+	m := obj.GetObjectMeta()
+	if g := m.DeletionGracePeriodSeconds; g != nil && *g > 0 {
+		return true
 	}
-	return false
+	return res.kind.Finalizing(obj)
 }
 
 // patchFunc applies a request's patch to an object's JSON.
@@ -694,11 +691,11 @@ func (res *resource) delete(ctx context.Context, key string, opts *api.DeleteOpt
 	case opts.PropagationPolicy != nil && *opts.PropagationPolicy == api.DeletePropagationForeground:
 		extra = []string{"foregroundDeletion"}
 	}
-	grace := gracePeriod(cur, opts)
+	grace := res.kind.GracePeriod(cur, opts)
 	pending := func(obj api.Object) bool {
 		m := obj.GetObjectMeta()
 		finalizers := len(m.Finalizers) > 0 || len(extra) > 0
-		if ns, ok := obj.(*api.Namespace); ok && len(ns.Spec.Finalizers) > 0 {
+		if res.kind.Finalizing(obj) {
 			return true
 		}
 		if g := m.DeletionGracePeriodSeconds; m.DeletionTimestamp != nil && g != nil && *g > 0 && grace > 0 && !finalizers {
@@ -744,9 +741,7 @@ func (res *resource) delete(ctx context.Context, key string, opts *api.DeleteOpt
 				m.Finalizers = append(m.Finalizers, f)
 			}
 		}
-		if ns, ok := obj.(*api.Namespace); ok {
-			ns.Status.Phase = api.NamespaceTerminating
-		}
+		res.kind.PrepareForDelete(obj)
 		return obj, nil
 	}
 	if dryRun {
@@ -806,7 +801,7 @@ func (res *resource) listOptions(q url.Values, watch bool) (storage.ListOptions,
 		}
 		opts.Predicate.Field = sel
 	}
-	opts.Predicate.Attrs = attrs
+	opts.Predicate.Attrs = res.attrs
 	opts.ResourceVersion = q.Get("resourceVersion")
 	opts.ResourceVersionMatch = storage.ResourceVersionMatch(q.Get("resourceVersionMatch"))
 	if v := q.Get("limit"); v != "" {

@@ -9,7 +9,6 @@ import (
 	"strconv"
 
 	"github.com/orrery-dev/orrery/api"
-	"github.com/orrery-dev/orrery/api/validation"
 	"github.com/orrery-dev/orrery/apiserver/storage"
 )
 
@@ -48,11 +47,7 @@ func statusFor(err error, gr api.GroupResource, name string) *api.Status {
 }
 
 // invalid is the 422 Status for validation errors of an object.
-func invalid(info api.KindInfo, name string, errs validation.ErrorList) *api.Status {
-	causes := make([]api.StatusCause, 0, len(errs))
-	for _, e := range errs {
-		causes = append(causes, api.StatusCause{Type: api.CauseType(e.Type), Message: e.ErrorBody(), Field: e.Field})
-	}
+func invalid(info api.KindInfo, name string, causes []api.StatusCause) *api.Status {
 	return api.NewInvalid(info.Group, info.Kind, name, causes)
 }
 

@@ -60,7 +60,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	docs, err := openapi.New()
+	docs, err := openapi.New(cfg.Registry.Kinds())
 	if err != nil {
 		return nil, fmt.Errorf("apiserver: build OpenAPI documents: %w", err)
 	}
@@ -210,15 +210,6 @@ func (s *Server) Run(ctx context.Context) error {
 	return runErr
 }
 
-// indexFields are the fields the watch cache of a resource indexes: the ones
-// controllers select on.
-func indexFields(resource string) []string {
-	if resource == "pods" {
-		return []string{"spec.nodeName"}
-	}
-	return nil
-}
-
 // setUp reads or creates the tokens, creates a store per resource and makes sure the
 // built-in namespaces exist.
 func (s *Server) setUp(ctx context.Context, client *clientv3.Client) error {
@@ -246,7 +237,7 @@ func (s *Server) setUp(ctx context.Context, client *clientv3.Client) error {
 		return err
 	}
 	s.resources = map[string]*resource{}
-	for _, kind := range api.Kinds() {
+	for _, kind := range cfg.Registry.Kinds() {
 		var ttl time.Duration
 		if kind.Expires && cfg.EventTTL > 0 {
 			ttl = cfg.EventTTL
@@ -256,7 +247,7 @@ func (s *Server) setUp(ctx context.Context, client *clientv3.Client) error {
 			Prefix:   cfg.EtcdPrefix + "/" + kind.Resource,
 			Resource: kind.Resource,
 			NewFunc:  kind.New,
-			Attrs:    attrs,
+			Attrs:    attrsOf(kind),
 			TTL:      ttl,
 			Metrics:  storeMetrics,
 			Logger:   s.logger,
@@ -270,8 +261,8 @@ func (s *Server) setUp(ctx context.Context, client *clientv3.Client) error {
 				Storage:          etcdStore,
 				Resource:         kind.Resource,
 				TypeMeta:         api.TypeMeta{Kind: kind.Kind, APIVersion: kind.APIVersion()},
-				Attrs:            attrs,
-				IndexFields:      indexFields(kind.Resource),
+				Attrs:            attrsOf(kind),
+				IndexFields:      kind.IndexFields,
 				BookmarkInterval: cfg.WatchBookmarkInterval,
 				Metrics:          cacheMetrics,
 				Logger:           s.logger,

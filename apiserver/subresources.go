@@ -32,7 +32,7 @@ func (res *resource) serveBinding(ctx context.Context, w http.ResponseWriter, r 
 		return
 	}
 	if errs := validation.ValidateBinding(b); len(errs) > 0 {
-		writeStatus(w, invalid(api.KindInfo{Kind: "Binding"}, b.Name, errs))
+		writeStatus(w, errs.ToStatus("", "Binding", b.Name))
 		return
 	}
 	bindingGR := api.GroupResource{Resource: "pods/binding"}
@@ -157,7 +157,7 @@ func (res *resource) serveScale(ctx context.Context, w http.ResponseWriter, r *h
 			want.Namespace = info.Namespace
 		}
 		if errs := validation.ValidateScale(want); len(errs) > 0 {
-			return nil, invalid(api.KindInfo{Group: "autoscaling", Kind: "Scale"}, info.Name, errs)
+			return nil, errs.ToStatus("autoscaling", "Scale", info.Name)
 		}
 		if want.ResourceVersion != "" && want.ResourceVersion != rs.ResourceVersion {
 			return nil, api.NewConflict(res.gr, info.Name, api.ConflictMessage)
@@ -198,7 +198,7 @@ func (res *resource) serveFinalize(ctx context.Context, w http.ResponseWriter, r
 		}
 		ns.Spec.Finalizers = want.Spec.Finalizers
 		if errs := validation.ValidateNamespace(ns); len(errs) > 0 {
-			return nil, invalid(res.kind, info.Name, errs)
+			return nil, invalid(res.kind, info.Name, errs.Causes())
 		}
 		return ns, nil
 	})

@@ -150,9 +150,9 @@ func TestResourceRequests(t *testing.T) {
 		return 200, podJSON
 	})
 	c := newTestClient(t, srv, Config{})
-	pods := Resource[*api.Pod](c, "pods").Namespace("default")
-	rs := Resource[*api.ReplicaSet](c, "replicasets").Namespace("prod")
-	nodes := Resource[*api.Node](c, "nodes")
+	pods := Resource[*api.Pod](c).Namespace("default")
+	rs := Resource[*api.ReplicaSet](c).Namespace("prod")
+	nodes := Resource[*api.Node](c)
 	ctx := t.Context()
 	web := &api.Pod{ObjectMeta: api.ObjectMeta{Name: "web"}}
 	tests := []struct {
@@ -169,7 +169,7 @@ func TestResourceRequests(t *testing.T) {
 			}
 			return err
 		}, want: recorded{Method: "GET", Path: "/api/v1/namespaces/default/pods", Query: "labelSelector=app%3Dweb&limit=5&resourceVersion=0"}},
-		{name: "list across namespaces", call: func() error { _, err := Resource[*api.Pod](c, "pods").List(ctx, ListOptions{}); return err },
+		{name: "list across namespaces", call: func() error { _, err := Resource[*api.Pod](c).List(ctx, ListOptions{}); return err },
 			want: recorded{Method: "GET", Path: "/api/v1/pods"}},
 		{name: "watch", call: func() error {
 			w, err := pods.Watch(ctx, ListOptions{ResourceVersion: "9", AllowWatchBookmarks: true})
@@ -239,8 +239,8 @@ func TestResourcePanicsOnWrongType(t *testing.T) {
 		name string
 		call func()
 	}{
-		{name: "unknown resource", call: func() { Resource[*api.Pod](nil, "widgets") }},
-		{name: "wrong kind", call: func() { Resource[*api.Node](nil, "pods") }},
+		{name: "unknown resource", call: func() { Resource[*api.Pod](nil) }},
+		{name: "wrong kind", call: func() { Resource[*api.Node](nil) }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -284,7 +284,7 @@ func TestErrors(t *testing.T) {
 			t.Parallel()
 			srv, _ := recordingServer(t, func(*http.Request) (int, string) { return tt.code, tt.body })
 			c := newTestClient(t, srv, Config{})
-			_, err := Resource[*api.Pod](c, "pods").Namespace("default").Get(t.Context(), "web")
+			_, err := Resource[*api.Pod](c).Namespace("default").Get(t.Context(), "web")
 			if !tt.is(err) {
 				t.Errorf("error %v (reason %q, code %d): predicate got false, want true", err, api.ReasonOf(err), api.CodeOf(err))
 			}
@@ -375,7 +375,7 @@ func TestRetries(t *testing.T) {
 					t.Fatal(err)
 				}
 				start := time.Now()
-				_, err = Resource[*api.Pod](c, "pods").Namespace("default").Get(t.Context(), "web")
+				_, err = Resource[*api.Pod](c).Namespace("default").Get(t.Context(), "web")
 				if tt.wantErr == nil && err != nil {
 					t.Fatalf("Get: %v", err)
 				}
@@ -438,7 +438,7 @@ func TestTimeout(t *testing.T) {
 			return &http.Response{StatusCode: 200, Header: http.Header{}, Body: pr}, nil
 		}
 		c, _ = New(Config{Host: "https://h", Transport: &fakeTransport{reply: stream}, Timeout: 5 * time.Second})
-		w, err := Resource[*api.Pod](c, "pods").Watch(t.Context(), ListOptions{})
+		w, err := Resource[*api.Pod](c).Watch(t.Context(), ListOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -511,7 +511,7 @@ func Example_typedClient() {
 	defer srv.Close()
 	c, _ := New(Config{Host: srv.URL, Transport: srv.Client().Transport})
 	defer c.Close()
-	pods := Resource[*api.Pod](c, "pods").Namespace("default")
+	pods := Resource[*api.Pod](c).Namespace("default")
 	pod, _ := pods.Get(context.Background(), "web")
 	fmt.Println(pod.Name, pod.ResourceVersion)
 	_, err := pods.Get(context.Background(), "nope")

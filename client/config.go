@@ -3,6 +3,8 @@ package client
 import (
 	"errors"
 	"fmt"
+	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/api/builtin"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -51,6 +53,9 @@ type Config struct {
 	// Transport carries the requests. Nil means an HTTP/2-capable transport built from
 	// the TLS settings above (which are then ignored when Transport is set).
 	Transport http.RoundTripper
+	// Registry holds the kinds the client knows (Resource finds a type's resource
+	// there): the built-in ones and any a program registers. Nil means api/builtin's.
+	Registry *api.Registry
 	// Logger receives debug logs of retries. Nil means no logs.
 	Logger *zap.Logger
 }
@@ -105,6 +110,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if (c.CertData == nil) != (c.KeyData == nil) {
 		return c, errors.New("client: CertData and KeyData go together")
+	}
+	if c.Registry == nil {
+		c.Registry = builtin.Registry()
 	}
 	if c.QPS == 0 {
 		c.QPS = 50

@@ -5,7 +5,7 @@
 //	cfg, err := client.LoadConfig("", "")            // $KUBECONFIG or ~/.kube/config
 //	c, err := client.New(cfg)
 //	defer c.Close()
-//	pods := client.Resource[*api.Pod](c, "pods").Namespace("default")
+//	pods := client.Resource[*api.Pod](c).Namespace("default")
 //	pod, err := pods.Get(ctx, "web")
 //	if client.IsNotFound(err) { ... }
 //

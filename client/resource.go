@@ -95,23 +95,21 @@ type ResourceClient[T api.Object] struct {
 	namespace string
 }
 
-// Resource returns a typed client for resource ("pods", "replicasets", ...) whose
-// objects are T (*api.Pod, *api.ReplicaSet, ...). It panics if Orrery serves no such
-// resource or its kind is not T: that is a programming error, like a bad regexp in
+// Resource returns a typed client for the resource whose objects are T (*api.Pod,
+// *api.ReplicaSet, or a type registered in the client's Config.Registry). It panics if
+// T is not registered: that is a programming error, like a bad regexp in
 // regexp.MustCompile.
-func Resource[T api.Object](c *Client, resource string) *ResourceClient[T] {
-	for _, k := range api.Kinds() {
-		if k.Resource != resource {
-			continue
-		}
-		if _, ok := k.New().(T); !ok {
-			var zero T
-			panic(fmt.Sprintf("client.Resource: %s holds %s, not %T", resource, k.Kind, zero))
-		}
-		return &ResourceClient[T]{c: c, kind: k}
+func Resource[T api.Object](c *Client) *ResourceClient[T] {
+	k, ok := api.KindFor[T](c.cfg.Registry)
+	if !ok {
+		var zero T
+		panic(fmt.Sprintf("client.Resource: %T is not a registered kind", zero))
 	}
-	panic(fmt.Sprintf("client.Resource: unknown resource %q", resource))
+	return &ResourceClient[T]{c: c, kind: k}
 }
+
+// Registry returns the kinds the client knows.
+func (c *Client) Registry() *api.Registry { return c.cfg.Registry }
 
 // Namespace returns a client for the objects in namespace ns ("" means all namespaces,
 // for lists and watches; cluster-scoped resources ignore it).

@@ -61,8 +61,8 @@ func ExampleStore() {
 	s.Add(&api.Pod{ObjectMeta: api.ObjectMeta{Namespace: "a", Name: "x"}, Spec: api.PodSpec{NodeName: "n1"}})
 	s.Add(&api.Pod{ObjectMeta: api.ObjectMeta{Namespace: "b", Name: "y"}, Spec: api.PodSpec{NodeName: "n1"}})
 	s.Add(&api.Pod{ObjectMeta: api.ObjectMeta{Namespace: "b", Name: "z"}, Spec: api.PodSpec{NodeName: "n2"}})
-	onN1, _ := informer.NewLister(s).ByIndex("node", "n1")
-	inB, _ := informer.NewLister(s).Namespace("b").ByIndex("node", "n1")
+	onN1, _ := informer.NewLister(s, api.GroupResource{Resource: "pods"}).ByIndex("node", "n1")
+	inB, _ := informer.NewLister(s, api.GroupResource{Resource: "pods"}).Namespace("b").ByIndex("node", "n1")
 	fmt.Println(s.Keys(), len(onN1), len(inB))
 	// Output: [a/x b/y b/z] 2 1
 }

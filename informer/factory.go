@@ -83,12 +83,12 @@ func For[T api.Object](f *Factory, scope Scope) *SharedInformer[T] {
 	if e, ok := f.informers[key]; ok {
 		return e.informer.(*SharedInformer[T])
 	}
-	var zero T
-	kind, ok := api.KindOf(zero)
+	kind, ok := api.KindFor[T](f.cfg.Client.Registry())
 	if !ok {
-		panic(fmt.Sprintf("informer.For: %T is not a kind Orrery serves", zero))
+		var zero T
+		panic(fmt.Sprintf("informer.For: %T is not a registered kind", zero))
 	}
-	rc := client.Resource[T](f.cfg.Client, kind.Resource).Namespace(scope.Namespace)
+	rc := client.Resource[T](f.cfg.Client).Namespace(scope.Namespace)
 	var onErr func(error)
 	if f.cfg.OnWatchError != nil {
 		resource := kind.GroupResource().String()
@@ -163,6 +163,8 @@ type selected[T api.Object] struct {
 	lw           ListerWatcher[T]
 	label, field string
 }
+
+func (s selected[T]) inner() any { return s.lw }
 
 func (s selected[T]) List(ctx context.Context, opts client.ListOptions) (*client.List[T], error) {
 	opts.LabelSelector, opts.FieldSelector = s.label, s.field

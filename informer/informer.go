@@ -166,7 +166,21 @@ func (i *SharedInformer[T]) Synced() <-chan struct{} { return i.synced }
 func (i *SharedInformer[T]) Store() *Store[T] { return i.store }
 
 // Lister returns a Lister over the informer's Store.
-func (i *SharedInformer[T]) Lister() Lister[T] { return NewLister(i.store) }
+func (i *SharedInformer[T]) Lister() Lister[T] {
+	return NewLister(i.store, groupResourceOf(i.cfg.ListerWatcher))
+}
+
+// groupResourceOf names the collection lw mirrors, when it knows its kind (a
+// client.ResourceClient does).
+func groupResourceOf(lw any) api.GroupResource {
+	switch l := lw.(type) {
+	case interface{ Kind() api.KindInfo }:
+		return l.Kind().GroupResource()
+	case interface{ inner() any }:
+		return groupResourceOf(l.inner())
+	}
+	return api.GroupResource{}
+}
 
 // LastSyncResourceVersion returns the resourceVersion of the last list, event or
 // bookmark seen.

@@ -14,13 +14,9 @@ type Lister[T api.Object] struct {
 	all       bool // not narrowed to a namespace
 }
 
-// NewLister returns a Lister over store, across all namespaces.
-func NewLister[T api.Object](store *Store[T]) Lister[T] {
-	var zero T
-	gr := api.GroupResource{}
-	if k, ok := api.KindOf(zero); ok {
-		gr = k.GroupResource()
-	}
+// NewLister returns a Lister over store, across all namespaces. gr names the resource
+// in its NotFound errors.
+func NewLister[T api.Object](store *Store[T], gr api.GroupResource) Lister[T] {
 	return Lister[T]{store: store, gr: gr, all: true}
 }
 

@@ -107,7 +107,7 @@ func TestLister(t *testing.T) {
 	s.Add(onNode("b", "web", "2", "n1"))
 	s.Add(onNode("b", "db", "3", "n2"))
 	s.Add(&api.Pod{ObjectMeta: api.ObjectMeta{Name: "cluster"}})
-	l := NewLister(s)
+	l := NewLister(s, api.GroupResource{Resource: "pods"})
 	sel, _ := labels.Parse("app=web")
 	tests := []struct {
 		name string

@@ -1,6 +1,7 @@
 package validation
 
 import (
+	"reflect"
 	"time"
 
 	"github.com/orrery-dev/orrery/api"
@@ -32,21 +33,15 @@ func UpdateGeneration(newObj, oldObj api.Object) {
 	}
 }
 
-// specOf returns the spec of obj, if its kind has one.
+// specOf returns the spec of obj (its field Spec), if its kind has one.
 func specOf(obj api.Object) (any, bool) {
-	switch o := obj.(type) {
-	case *api.Pod:
-		return o.Spec, true
-	case *api.Node:
-		return o.Spec, true
-	case *api.Namespace:
-		return o.Spec, true
-	case *api.ReplicaSet:
-		return o.Spec, true
-	case *api.Lease:
-		return o.Spec, true
-	case *api.Scale:
-		return o.Spec, true
+	v := reflect.ValueOf(obj)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return nil, false
 	}
-	return nil, false
+	spec := v.Elem().FieldByName("Spec")
+	if !spec.IsValid() {
+		return nil, false
+	}
+	return spec.Interface(), true
 }

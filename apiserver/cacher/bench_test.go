@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/api/builtin"
 	"github.com/orrery-dev/orrery/api/fields"
 	"github.com/orrery-dev/orrery/api/labels"
 	"github.com/orrery-dev/orrery/apiserver/storage"
@@ -42,8 +43,11 @@ func (f *fakeStorage) Watch(context.Context, string, storage.WatchOptions) (stor
 func (f *fakeStorage) CurrentRevision(context.Context) (int64, error) { return f.rev.Load(), nil }
 func (f *fakeStorage) RequestProgress(context.Context) error          { return nil }
 
+// podKind is the registration of pods, whose selectable fields the benchmarks use.
+var podKind, _ = builtin.Registry().ByResource("", "pods")
+
 func podAttrs(obj api.Object) (labels.Set, fields.Set) {
-	return labels.Set(obj.GetObjectMeta().Labels), fields.Set(api.SelectableFields(obj))
+	return labels.Set(obj.GetObjectMeta().Labels), fields.Set(podKind.SelectableFields(obj))
 }
 
 // benchPod is a pod of a typical size, bound to one of 100 nodes.

@@ -1,20 +1,21 @@
 package openapi
 
 import (
+	"github.com/orrery-dev/orrery/api/builtin"
 	"net/http/httptest"
 	"testing"
 )
 
 func BenchmarkNew(b *testing.B) {
 	for b.Loop() {
-		if _, err := New(); err != nil {
+		if _, err := New(builtin.Registry().Kinds()); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
 func BenchmarkServeDocument(b *testing.B) {
-	d, err := New()
+	d, err := New(builtin.Registry().Kinds())
 	if err != nil {
 		b.Fatal(err)
 	}

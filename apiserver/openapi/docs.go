@@ -44,9 +44,9 @@ type discoveryPath struct {
 // New builds the documents of every kind api.Kinds lists. It fails if a served type
 // has no schema name or a subresource has no description, which the package's tests
 // catch.
-func New() (*Docs, error) {
+func New(kinds []api.KindInfo) (*Docs, error) {
 	g := newGenerator()
-	kinds := api.Kinds()
+
 	subs := subresources()
 
 	// Kinds, their lists and the subresource kinds, with their GVKs and patch metadata,

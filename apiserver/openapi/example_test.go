@@ -3,6 +3,7 @@ package openapi_test
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/orrery-dev/orrery/api/builtin"
 	"net/http/httptest"
 	"slices"
 
@@ -12,7 +13,7 @@ import (
 // Serve the documents as the apiserver does and list the group-versions of the root,
 // as kubectl reads them.
 func Example() {
-	docs, err := openapi.New()
+	docs, err := openapi.New(builtin.Registry().Kinds())
 	if err != nil {
 		panic(err)
 	}

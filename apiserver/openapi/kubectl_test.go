@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/api/builtin"
 )
 
 // fakeServer is just enough of an apiserver for kubectl: legacy discovery built from
@@ -83,7 +83,7 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case p == "/apis":
 		var groups []map[string]any
 		seen := map[string]bool{}
-		for _, k := range api.Kinds() {
+		for _, k := range builtin.Registry().Kinds() {
 			if k.Group == "" || seen[k.Group] {
 				continue
 			}
@@ -95,7 +95,7 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case p == "/api/v1" || strings.Count(p, "/") == 3 && strings.HasPrefix(p, "/apis/"):
 		var resources []map[string]any
 		groupVersion := strings.TrimPrefix(strings.TrimPrefix(p, "/api/"), "/apis/")
-		for _, k := range api.Kinds() {
+		for _, k := range builtin.Registry().Kinds() {
 			if k.APIVersion() != groupVersion {
 				continue
 			}

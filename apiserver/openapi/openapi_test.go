@@ -17,6 +17,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/api/builtin"
 	"github.com/orrery-dev/orrery/apiserver/patch"
 )
 
@@ -25,9 +26,9 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // newDocs builds the documents or fails the test.
 func newDocs(t *testing.T) *Docs {
 	t.Helper()
-	d, err := New()
+	d, err := New(builtin.Registry().Kinds())
 	if err != nil {
-		t.Fatalf("New() error: %v", err)
+		t.Fatalf("New: %v", err)
 	}
 	return d
 }
@@ -94,7 +95,7 @@ func TestEveryServedKindHasSchema(t *testing.T) {
 		schema string
 	}
 	var cases []want
-	for _, k := range api.Kinds() {
+	for _, k := range builtin.Registry().Kinds() {
 		cases = append(cases,
 			want{GroupVersionKind{k.Group, k.Kind, k.Version}, ""},
 			want{GroupVersionKind{k.Group, k.ListKind, k.Version}, ""})
@@ -193,7 +194,7 @@ func hasParam(params []*Parameter, name string) bool {
 func TestWriteOperationsSupportFieldValidation(t *testing.T) {
 	t.Parallel()
 	d := newDocs(t)
-	for _, k := range api.Kinds() {
+	for _, k := range builtin.Registry().Kinds() {
 		t.Run(k.Resource, func(t *testing.T) {
 			t.Parallel()
 			doc := document(t, d, k.Group, k.Version)
@@ -326,7 +327,7 @@ func TestPatchExtensionsMatchPatchPackage(t *testing.T) {
 func TestEveryPatchExtensionComesFromPatchPackage(t *testing.T) {
 	t.Parallel()
 	d := newDocs(t)
-	for _, k := range api.Kinds() {
+	for _, k := range builtin.Registry().Kinds() {
 		t.Run(k.Kind, func(t *testing.T) {
 			t.Parallel()
 			doc := document(t, d, k.Group, k.Version)
@@ -376,7 +377,7 @@ func TestEveryPatchExtensionComesFromPatchPackage(t *testing.T) {
 
 func kindInfo(t *testing.T, kind string) api.KindInfo {
 	t.Helper()
-	for _, k := range api.Kinds() {
+	for _, k := range builtin.Registry().Kinds() {
 		if k.Kind == kind {
 			return k
 		}
@@ -508,7 +509,7 @@ func TestRootListsEveryGroupVersionWithItsHash(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]bool{}
-	for _, k := range api.Kinds() {
+	for _, k := range builtin.Registry().Kinds() {
 		want[gvPath(k.Group, k.Version)] = true
 	}
 	if got := sortedKeys(root.Paths); !slices.Equal(got, sortedKeys(want)) {
@@ -561,7 +562,7 @@ func TestSamplesMatchSchemas(t *testing.T) {
 			}
 			var k api.KindInfo
 			var obj any
-			for _, ki := range api.Kinds() {
+			for _, ki := range builtin.Registry().Kinds() {
 				if ki.Kind == tt.kind {
 					k, obj = ki, ki.New()
 				} else if ki.ListKind == tt.kind {

@@ -21,7 +21,7 @@ func BenchmarkTablePods(b *testing.B) {
 			b.ReportAllocs()
 			opts := Options{Now: now.Add(time.Second), IncludeObject: policy}
 			for b.Loop() {
-				if _, err := Table("Pod", objs, opts); err != nil {
+				if _, err := Table(kindOf("Pod"), objs, opts); err != nil {
 					b.Fatal(err)
 				}
 			}

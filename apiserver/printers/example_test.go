@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/api/builtin"
 	"github.com/orrery-dev/orrery/apiserver/printers"
 )
 
@@ -29,7 +30,8 @@ func ExampleTable() {
 			}},
 		},
 	}
-	table, err := printers.Table("Pod", pods, printers.Options{Now: now})
+	podKind, _ := builtin.Registry().ByResource("", "pods")
+	table, err := printers.Table(podKind, pods, printers.Options{Now: now})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/api/builtin"
 )
 
 // now is the server clock every test prints against.
@@ -26,7 +27,7 @@ func ptr[T any](v T) *T { return &v }
 // rowOf prints obj as the only row of a kind's Table and returns that row.
 func rowOf(t *testing.T, kind string, obj api.Object) api.TableRow {
 	t.Helper()
-	table, err := Table(kind, []api.Object{obj}, Options{Now: now, IncludeObject: IncludeNone})
+	table, err := Table(kindOf(kind), []api.Object{obj}, Options{Now: now, IncludeObject: IncludeNone})
 	if err != nil {
 		t.Fatalf("Table(%q): %v", kind, err)
 	}
@@ -63,4 +64,18 @@ func checkCells(t *testing.T, kind string, obj api.Object, want map[string]any) 
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("cells (-want +got):\n%s", diff)
 	}
+}
+
+// builtinKinds are the kinds the printers are tested with.
+var builtinKinds = builtin.Registry()
+
+// kindOf returns the built-in kind named kind, or one of that name that nothing
+// registered (which gets the generic printer).
+func kindOf(kind string) api.KindInfo {
+	for _, k := range builtinKinds.Kinds() {
+		if k.Kind == kind {
+			return k
+		}
+	}
+	return api.KindInfo{Kind: kind}
 }

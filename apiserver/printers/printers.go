@@ -60,7 +60,7 @@ type Options struct {
 // unknown Options.APIVersion a *api.Status 406 NotAcceptable, both worded as
 // Kubernetes words them; an object that is nil or not of the named kind is a plain error
 // (a server bug). objs is never modified.
-func Table(kind string, objs []api.Object, opts Options) (*api.Table, error) {
+func Table(kind api.KindInfo, objs []api.Object, opts Options) (*api.Table, error) {
 	apiVersion := opts.APIVersion
 	switch apiVersion {
 	case "":
@@ -78,7 +78,7 @@ func Table(kind string, objs []api.Object, opts Options) (*api.Table, error) {
 		now = time.Now()
 	}
 
-	p := printerFor(kind)
+	p := printerFor(kind.Kind)
 	table := &api.Table{TypeMeta: api.TypeMeta{Kind: "Table", APIVersion: apiVersion}}
 	if !opts.NoHeaders {
 		table.ColumnDefinitions = p.columns()
@@ -90,15 +90,15 @@ func Table(kind string, objs []api.Object, opts Options) (*api.Table, error) {
 	}
 	for i, obj := range objs {
 		if obj == nil {
-			return nil, fmt.Errorf("printers: %s table: object %d is nil", kind, i)
+			return nil, fmt.Errorf("printers: %s table: object %d is nil", kind.Kind, i)
 		}
 		row, err := p.row(obj, now)
 		if err != nil {
-			return nil, fmt.Errorf("printers: %s table: object %d: %w", kind, i, err)
+			return nil, fmt.Errorf("printers: %s table: object %d: %w", kind.Kind, i, err)
 		}
-		row.Object, err = rowObject(obj, opts.IncludeObject, apiVersion)
+		row.Object, err = rowObject(kind, obj, opts.IncludeObject, apiVersion)
 		if err != nil {
-			return nil, fmt.Errorf("printers: %s table: object %d: %w", kind, i, err)
+			return nil, fmt.Errorf("printers: %s table: object %d: %w", kind.Kind, i, err)
 		}
 		table.Rows = append(table.Rows, row)
 	}
@@ -120,13 +120,13 @@ func validateIncludeObject(p IncludeObjectPolicy) error {
 }
 
 // rowObject encodes what a row carries of obj under policy.
-func rowObject(obj api.Object, policy IncludeObjectPolicy, apiVersion string) (json.RawMessage, error) {
+func rowObject(kind api.KindInfo, obj api.Object, policy IncludeObjectPolicy, apiVersion string) (json.RawMessage, error) {
 	switch policy {
 	case IncludeNone:
 		// Kubernetes always writes the field, as null.
 		return json.RawMessage("null"), nil
 	case IncludeObject:
-		return json.Marshal(withTypeMeta(obj))
+		return json.Marshal(withTypeMeta(kind, obj))
 	default:
 		return json.Marshal(&api.PartialObjectMetadata{
 			TypeMeta:   api.TypeMeta{Kind: "PartialObjectMetadata", APIVersion: apiVersion},
@@ -138,13 +138,12 @@ func rowObject(obj api.Object, policy IncludeObjectPolicy, apiVersion string) (j
 // withTypeMeta returns obj with kind and apiVersion set from its Go type, as Kubernetes'
 // conversion to the served version sets them. It copies rather than modifies obj (only
 // TypeMeta differs; the copy shares everything else, which encoding only reads). Objects
-// of types api does not know are returned as they are.
-func withTypeMeta(obj api.Object) any {
-	info, ok := api.KindOf(obj)
-	if !ok {
+// of a kind without a version (none that is registered) are returned as they are.
+func withTypeMeta(kind api.KindInfo, obj api.Object) any {
+	if kind.Version == "" {
 		return obj
 	}
-	tm := api.TypeMeta{Kind: info.Kind, APIVersion: info.APIVersion()}
+	tm := api.TypeMeta{Kind: kind.Kind, APIVersion: kind.APIVersion()}
 	if *obj.GetTypeMeta() == tm {
 		return obj
 	}

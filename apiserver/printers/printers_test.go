@@ -57,7 +57,7 @@ func twoPods() []api.Object {
 // the column descriptions of k8s.io/api v0.37.2.
 func TestTableGolden(t *testing.T) {
 	t.Parallel()
-	table, err := Table("Pod", twoPods(), Options{Now: now})
+	table, err := Table(kindOf("Pod"), twoPods(), Options{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestColumnsGolden(t *testing.T) {
 	for _, kind := range []string{"Pod", "Node", "ReplicaSet", "Namespace", "Event", "Lease", ""} {
 		t.Run("kind="+kind, func(t *testing.T) {
 			t.Parallel()
-			table, err := Table(kind, nil, Options{Now: now})
+			table, err := Table(kindOf(kind), nil, Options{Now: now})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -144,7 +144,7 @@ func TestTableIncludeObject(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			table, err := Table("Pod", []api.Object{pod}, Options{Now: now, IncludeObject: tt.policy, APIVersion: tt.apiVersion})
+			table, err := Table(kindOf("Pod"), []api.Object{pod}, Options{Now: now, IncludeObject: tt.policy, APIVersion: tt.apiVersion})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -175,7 +175,7 @@ func TestTableObjectOfEveryKind(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.kind, func(t *testing.T) {
 			t.Parallel()
-			table, err := Table(tt.kind, []api.Object{tt.obj}, Options{Now: now, IncludeObject: IncludeObject})
+			table, err := Table(kindOf(tt.kind), []api.Object{tt.obj}, Options{Now: now, IncludeObject: IncludeObject})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -253,7 +253,7 @@ func TestTableShape(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			tt.opts.Now = now
-			table, err := Table(tt.kind, tt.objs, tt.opts)
+			table, err := Table(kindOf(tt.kind), tt.objs, tt.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -277,7 +277,7 @@ func TestTableColumnsMatchCells(t *testing.T) {
 	for kind, obj := range objs {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
-			table, err := Table(kind, []api.Object{obj}, Options{Now: now})
+			table, err := Table(kindOf(kind), []api.Object{obj}, Options{Now: now})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -350,7 +350,7 @@ func TestTableErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			tt.opts.Now = now
-			table, err := Table(tt.kind, tt.objs, tt.opts)
+			table, err := Table(kindOf(tt.kind), tt.objs, tt.opts)
 			if err == nil {
 				t.Fatalf("Table() = %+v, want an error", table)
 			}
@@ -374,11 +374,11 @@ func TestTableErrors(t *testing.T) {
 func TestTableNoHeaders(t *testing.T) {
 	t.Parallel()
 	objs := twoPods()
-	with, err := Table("Pod", objs, Options{Now: now})
+	with, err := Table(kindOf("Pod"), objs, Options{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	without, err := Table("Pod", objs, Options{Now: now, NoHeaders: true})
+	without, err := Table(kindOf("Pod"), objs, Options{Now: now, NoHeaders: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,7 +393,7 @@ func TestTableNoHeaders(t *testing.T) {
 func TestTableDefaultClock(t *testing.T) {
 	t.Parallel()
 	lease := &api.Lease{ObjectMeta: api.ObjectMeta{Name: "l", CreationTimestamp: api.NewTime(time.Now().Add(-time.Hour))}}
-	table, err := Table("Lease", []api.Object{lease}, Options{})
+	table, err := Table(kindOf("Lease"), []api.Object{lease}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -411,7 +411,7 @@ func TestTableDoesNotModifyObjects(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, policy := range []IncludeObjectPolicy{IncludeNone, IncludeMetadata, IncludeObject} {
-		if _, err := Table("Pod", objs, Options{Now: now, IncludeObject: policy}); err != nil {
+		if _, err := Table(kindOf("Pod"), objs, Options{Now: now, IncludeObject: policy}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -35,7 +35,7 @@ func BenchmarkInformerSync(b *testing.B) {
 			oc := informerClient(b, srv)
 			informerSyncBench(b, func(ctx context.Context) (func() bool, func() int, func()) {
 				inf, err := informer.New(informer.Config[*api.Pod]{
-					ListerWatcher:    client.Resource[*api.Pod](oc, "pods").Namespace("bench"),
+					ListerWatcher:    client.Resource[*api.Pod](oc).Namespace("bench"),
 					DisableWatchList: !watchList,
 				})
 				if err != nil {

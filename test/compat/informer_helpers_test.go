@@ -107,10 +107,10 @@ func informerCreatePods(tb testing.TB, c *client.Client, ns string, n int) {
 	tb.Helper()
 	ctx := context.Background()
 	nsObj := &api.Namespace{ObjectMeta: api.ObjectMeta{Name: ns}}
-	if _, err := client.Resource[*api.Namespace](c, "namespaces").Create(ctx, nsObj); err != nil {
+	if _, err := client.Resource[*api.Namespace](c).Create(ctx, nsObj); err != nil {
 		tb.Fatalf("create namespace: %v", err)
 	}
-	pods := client.Resource[*api.Pod](c, "pods").Namespace(ns)
+	pods := client.Resource[*api.Pod](c).Namespace(ns)
 	var wg sync.WaitGroup
 	errs := make(chan error, 32)
 	for w := range 32 {

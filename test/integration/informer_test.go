@@ -19,7 +19,7 @@ import (
 // once and deletes every other one: 2.5 n writes, interleaved across pods.
 func churn(t *testing.T, c *client.Client, prefix string, n, workers int) {
 	t.Helper()
-	pods := client.Resource[*api.Pod](c, "pods").Namespace("default")
+	pods := client.Resource[*api.Pod](c).Namespace("default")
 	ctx := t.Context()
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -117,7 +117,7 @@ func TestInformerConvergesUnderConcurrentWrites(t *testing.T) {
 	}
 	slowReg, _ := inf.AddHandler(slow)
 	// One pod in the initial list, on which the slow handler gets stuck.
-	if _, err := client.Resource[*api.Pod](c, "pods").Create(t.Context(), newPod("first")); err != nil {
+	if _, err := client.Resource[*api.Pod](c).Create(t.Context(), newPod("first")); err != nil {
 		t.Fatal(err)
 	}
 	runFactory(t, f)
@@ -150,7 +150,7 @@ func TestInformerSurvivesApiserverRestart(t *testing.T) {
 	s1 := startServer(t, cfg)
 	c := newClient(t, s1)
 	inf, err := informer.New(informer.Config[*api.Pod]{
-		ListerWatcher:    client.Resource[*api.Pod](c, "pods").Namespace("default"),
+		ListerWatcher:    client.Resource[*api.Pod](c).Namespace("default"),
 		DisableWatchList: true, // the other tests sync with streaming lists
 	})
 	if err != nil {
@@ -172,7 +172,7 @@ func TestInformerSurvivesApiserverRestart(t *testing.T) {
 		t.Fatalf("restarted server URL: got %s, want %s", s2.srv.URL(), s1.srv.URL())
 	}
 	// Delete some pods from before the restart and write new ones.
-	pods := client.Resource[*api.Pod](c, "pods").Namespace("default")
+	pods := client.Resource[*api.Pod](c).Namespace("default")
 	for i := 1; i < 200; i += 4 {
 		if err := pods.Delete(t.Context(), fmt.Sprintf("before-%d", i), deleteNow); err != nil {
 			t.Fatalf("delete after restart: %v", err)
@@ -256,7 +256,7 @@ func TestInformerRecoversFromPartition(t *testing.T) {
 func testPartition(t *testing.T, cfg apiserver.Config, want410 bool) {
 	s := startServer(t, cfg)
 	c := newClient(t, s)
-	pods := client.Resource[*api.Pod](c, "pods").Namespace("default")
+	pods := client.Resource[*api.Pod](c).Namespace("default")
 	open := make(chan struct{})
 	close(open)
 	lw := &gatedLW{lw: pods, open: open}

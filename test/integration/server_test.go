@@ -95,7 +95,7 @@ func eventually(t *testing.T, desc func() string, cond func() bool) {
 // serverState is the key → resourceVersion map of the server's pods, read consistently.
 func serverState(t *testing.T, c *client.Client) map[string]string {
 	t.Helper()
-	l, err := client.Resource[*api.Pod](c, "pods").Namespace("default").List(t.Context(), client.ListOptions{})
+	l, err := client.Resource[*api.Pod](c).Namespace("default").List(t.Context(), client.ListOptions{})
 	if err != nil {
 		t.Fatalf("list pods: %v", err)
 	}

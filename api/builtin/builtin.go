@@ -1,0 +1,218 @@
+// Package builtin registers the kinds Orrery serves out of the box: core/v1 Pod, Node,
+// Namespace and Event, apps/v1 ReplicaSet, coordination.k8s.io/v1 Lease. Each is one
+// registration (api.Register) carrying its names, defaults, validation, selectable
+// fields and strategy; a program that serves kinds of its own registers them into the
+// same Registry.
+package builtin
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/api/validation"
+)
+
+// Registry returns a new Registry holding the built-in kinds.
+func Registry() *api.Registry {
+	r := api.NewRegistry()
+	if err := Register(r); err != nil {
+		panic(err) // the built-in registrations are fixed: a test proves they succeed
+	}
+	return r
+}
+
+// Register registers the built-in kinds into r, in a fixed order.
+func Register(r *api.Registry) error {
+	for _, register := range []func(*api.Registry) error{pods, nodes, namespaces, events, replicaSets, leases} {
+		if err := register(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// causes adapts a validator to a registration.
+func causes[T any](f func(T) validation.ErrorList) func(T) []api.StatusCause {
+	return func(obj T) []api.StatusCause { return f(obj).Causes() }
+}
+
+// causes2 adapts an update validator to a registration.
+func causes2[T any](f func(T, T) validation.ErrorList) func(T, T) []api.StatusCause {
+	return func(obj, old T) []api.StatusCause { return f(obj, old).Causes() }
+}
+
+func pods(r *api.Registry) error {
+	return api.Register(r, api.Kind[*api.Pod]{
+		Version: "v1", Kind: "Pod", Resource: "pods", Namespaced: true,
+		ShortNames: []string{"po"}, Categories: []string{"all"},
+		Subresources:        []string{"status", "binding"},
+		ReturnDeletedObject: true,
+		NewList:             func() api.ListObject { return &api.PodList{} },
+		Default:             validation.DefaultPod,
+		PrepareForCreate: func(p *api.Pod) {
+			p.Status = api.PodStatus{Phase: api.PodPending, QOSClass: QOSClass(&p.Spec)}
+		},
+		Validate:             causes(validation.ValidatePod),
+		ValidateUpdate:       causes2(validation.ValidatePodUpdate),
+		ValidateStatusUpdate: causes2(validation.ValidatePodStatusUpdate),
+		SelectableFields: func(p *api.Pod) map[string]string {
+			podIP := p.Status.PodIP
+			if podIP == "" && len(p.Status.PodIPs) > 0 {
+				podIP = p.Status.PodIPs[0].IP
+			}
+			return map[string]string{
+				"spec.nodeName":            p.Spec.NodeName,
+				"spec.restartPolicy":       string(p.Spec.RestartPolicy),
+				"spec.schedulerName":       p.Spec.SchedulerName,
+				"spec.serviceAccountName":  p.Spec.ServiceAccountName,
+				"spec.hostNetwork":         strconv.FormatBool(p.Spec.HostNetwork),
+				"status.phase":             string(p.Status.Phase),
+				"status.podIP":             podIP,
+				"status.nominatedNodeName": p.Status.NominatedNodeName,
+			}
+		},
+		IndexFields: []string{"spec.nodeName"},
+		GracePeriod: podGracePeriod,
+	})
+}
+
+// podGracePeriod: only pods bound to a node and not finished have a grace period (the
+// kubelet stops them); the request's gracePeriodSeconds, else the pod's
+// terminationGracePeriodSeconds, else 30.
+func podGracePeriod(pod *api.Pod, opts *api.DeleteOptions) int64 {
+	if pod.Spec.NodeName == "" {
+		return 0 // never scheduled: nothing runs it, nothing to wait for
+	}
+	if pod.Status.Phase == api.PodSucceeded || pod.Status.Phase == api.PodFailed {
+		return 0
+	}
+	if opts != nil && opts.GracePeriodSeconds != nil {
+		return max(*opts.GracePeriodSeconds, 0)
+	}
+	if pod.Spec.TerminationGracePeriodSeconds != nil {
+		return *pod.Spec.TerminationGracePeriodSeconds
+	}
+	return 30
+}
+
+// QOSClass is the quality-of-service class of a pod, as Kubernetes computes it.
+func QOSClass(spec *api.PodSpec) api.PodQOSClass {
+	requests, limits := 0, 0
+	guaranteed := true
+	for _, c := range spec.Containers {
+		requests += len(c.Resources.Requests)
+		limits += len(c.Resources.Limits)
+		for _, name := range []api.ResourceName{api.ResourceCPU, api.ResourceMemory} {
+			l, hasLimit := c.Resources.Limits[name]
+			r, hasRequest := c.Resources.Requests[name]
+			if !hasLimit || (hasRequest && r.Cmp(l) != 0) {
+				guaranteed = false
+			}
+		}
+	}
+	switch {
+	case requests == 0 && limits == 0:
+		return api.PodQOSBestEffort
+	case guaranteed:
+		return api.PodQOSGuaranteed
+	}
+	return api.PodQOSBurstable
+}
+
+func nodes(r *api.Registry) error {
+	return api.Register(r, api.Kind[*api.Node]{
+		Version: "v1", Kind: "Node", Resource: "nodes",
+		ShortNames: []string{"no"}, Subresources: []string{"status"},
+		NewList: func() api.ListObject { return &api.NodeList{} },
+		Default: validation.DefaultNode,
+		// A node keeps the status it is created with: the kubelet registers it so.
+		Validate:             causes(validation.ValidateNode),
+		ValidateUpdate:       causes2(validation.ValidateNodeUpdate),
+		ValidateStatusUpdate: causes2(validation.ValidateNodeUpdate),
+		SelectableFields: func(n *api.Node) map[string]string {
+			return map[string]string{"spec.unschedulable": strconv.FormatBool(n.Spec.Unschedulable)}
+		},
+	})
+}
+
+func namespaces(r *api.Registry) error {
+	return api.Register(r, api.Kind[*api.Namespace]{
+		Version: "v1", Kind: "Namespace", Resource: "namespaces",
+		ShortNames: []string{"ns"}, Subresources: []string{"status", "finalize"},
+		// As in Kubernetes, namespaces cannot be deleted as a collection.
+		Verbs:   []string{"create", "delete", "get", "list", "patch", "update", "watch"},
+		NewList: func() api.ListObject { return &api.NamespaceList{} },
+		Default: validation.DefaultNamespace,
+		PrepareForCreate: func(ns *api.Namespace) {
+			ns.Status = api.NamespaceStatus{Phase: api.NamespaceActive}
+			if !slices.Contains(ns.Spec.Finalizers, api.FinalizerKubernetes) {
+				ns.Spec.Finalizers = append(ns.Spec.Finalizers, api.FinalizerKubernetes)
+			}
+		},
+		PrepareForUpdate: func(ns, old *api.Namespace) {
+			// Namespace finalizers change through the finalize subresource only.
+			ns.Spec.Finalizers = old.Spec.Finalizers
+		},
+		PrepareForDelete:     func(ns *api.Namespace) { ns.Status.Phase = api.NamespaceTerminating },
+		Finalizing:           func(ns *api.Namespace) bool { return len(ns.Spec.Finalizers) > 0 },
+		Validate:             causes(validation.ValidateNamespace),
+		ValidateUpdate:       causes2(validation.ValidateNamespaceUpdate),
+		ValidateStatusUpdate: causes2(validation.ValidateNamespaceStatusUpdate),
+		SelectableFields: func(ns *api.Namespace) map[string]string {
+			return map[string]string{"status.phase": string(ns.Status.Phase), "name": ns.Name}
+		},
+	})
+}
+
+func events(r *api.Registry) error {
+	return api.Register(r, api.Kind[*api.Event]{
+		Version: "v1", Kind: "Event", Resource: "events", Namespaced: true,
+		ShortNames: []string{"ev"}, Expires: true, AllowCreateOnUpdate: true,
+		NewList:        func() api.ListObject { return &api.EventList{} },
+		Validate:       causes(validation.ValidateEvent),
+		ValidateUpdate: causes2(validation.ValidateEventUpdate),
+		SelectableFields: func(ev *api.Event) map[string]string {
+			return map[string]string{
+				"involvedObject.kind":            ev.InvolvedObject.Kind,
+				"involvedObject.namespace":       ev.InvolvedObject.Namespace,
+				"involvedObject.name":            ev.InvolvedObject.Name,
+				"involvedObject.uid":             ev.InvolvedObject.UID,
+				"involvedObject.apiVersion":      ev.InvolvedObject.APIVersion,
+				"involvedObject.resourceVersion": ev.InvolvedObject.ResourceVersion,
+				"involvedObject.fieldPath":       ev.InvolvedObject.FieldPath,
+				"reason":                         ev.Reason,
+				"reportingComponent":             ev.ReportingComponent,
+				"source":                         ev.Source.Component,
+				"type":                           ev.Type,
+			}
+		},
+	})
+}
+
+func replicaSets(r *api.Registry) error {
+	return api.Register(r, api.Kind[*api.ReplicaSet]{
+		Group: "apps", Version: "v1", Kind: "ReplicaSet", Resource: "replicasets", Namespaced: true,
+		ShortNames: []string{"rs"}, Categories: []string{"all"},
+		Subresources:         []string{"status", "scale"},
+		NewList:              func() api.ListObject { return &api.ReplicaSetList{} },
+		Default:              validation.DefaultReplicaSet,
+		PrepareForCreate:     func(rs *api.ReplicaSet) { rs.Status = api.ReplicaSetStatus{} },
+		Validate:             causes(validation.ValidateReplicaSet),
+		ValidateUpdate:       causes2(validation.ValidateReplicaSetUpdate),
+		ValidateStatusUpdate: causes2(validation.ValidateReplicaSetStatusUpdate),
+		SelectableFields: func(rs *api.ReplicaSet) map[string]string {
+			return map[string]string{"status.replicas": strconv.Itoa(int(rs.Status.Replicas))}
+		},
+	})
+}
+
+func leases(r *api.Registry) error {
+	return api.Register(r, api.Kind[*api.Lease]{
+		Group: "coordination.k8s.io", Version: "v1", Kind: "Lease", Resource: "leases", Namespaced: true,
+		AllowCreateOnUpdate: true,
+		NewList:             func() api.ListObject { return &api.LeaseList{} },
+		Validate:            causes(validation.ValidateLease),
+		ValidateUpdate:      causes2(validation.ValidateLeaseUpdate),
+	})
+}
