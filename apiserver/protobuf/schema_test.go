@@ -26,6 +26,7 @@ func TestSchemaMatchesAPITypes(t *testing.T) {
 		{"Event", eventMsg, api.Event{}},
 		{"Binding", bindingMsg, api.Binding{}},
 		{"ReplicaSet", replicaSetMsg, api.ReplicaSet{}},
+		{"Deployment", deploymentMsg, api.Deployment{}},
 		{"Scale", scaleMsg, api.Scale{}},
 		{"Lease", leaseMsg, api.Lease{}},
 		{"DeleteOptions", deleteOptionsMsg, api.DeleteOptions{}},
@@ -156,7 +157,7 @@ func sortedKeys[V any](m map[string]V) []string {
 // own number.
 func TestSchemaFieldNumbers(t *testing.T) {
 	t.Parallel()
-	for _, m := range []*message{podMsg, nodeMsg, namespaceMsg, eventMsg, bindingMsg, replicaSetMsg, scaleMsg, leaseMsg, deleteOptionsMsg, statusMsg} {
+	for _, m := range []*message{podMsg, nodeMsg, namespaceMsg, eventMsg, bindingMsg, replicaSetMsg, deploymentMsg, scaleMsg, leaseMsg, deleteOptionsMsg, statusMsg} {
 		checkNumbers(t, m, map[*message]bool{})
 	}
 }

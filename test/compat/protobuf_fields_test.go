@@ -3,6 +3,7 @@ package compat
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strconv"
 	"strings"
@@ -391,6 +392,47 @@ func richReplicaSet() *appsv1.ReplicaSet {
 	}
 }
 
+// richDeployment tells its two condition times apart, and its two int-or-strings,
+// so that swapped field numbers would show.
+func richDeployment() *appsv1.Deployment {
+	return &appsv1.Deployment{
+		TypeMeta:   metav1.TypeMeta{Kind: "Deployment", APIVersion: "apps/v1"},
+		ObjectMeta: richMeta("web", "prod"),
+		Spec: appsv1.DeploymentSpec{
+			Replicas: ptr.To[int32](4),
+			Selector: richSelector("web"),
+			Template: corev1.PodTemplateSpec{ObjectMeta: richMeta("tmpl", "prod"), Spec: richPodSpec()},
+			Strategy: appsv1.DeploymentStrategy{
+				Type: appsv1.RollingUpdateDeploymentStrategyType,
+				RollingUpdate: &appsv1.RollingUpdateDeployment{
+					MaxUnavailable: ptr.To(intstr.FromString("25%")),
+					MaxSurge:       ptr.To(intstr.FromInt32(2)),
+				},
+			},
+			MinReadySeconds:         5,
+			RevisionHistoryLimit:    ptr.To[int32](3),
+			Paused:                  true,
+			ProgressDeadlineSeconds: ptr.To[int32](600),
+		},
+		Status: appsv1.DeploymentStatus{
+			ObservedGeneration:  7,
+			Replicas:            5,
+			UpdatedReplicas:     3,
+			ReadyReplicas:       4,
+			AvailableReplicas:   2,
+			UnavailableReplicas: 6,
+			TerminatingReplicas: ptr.To[int32](1),
+			Conditions: []appsv1.DeploymentCondition{
+				{Type: appsv1.DeploymentProgressing, Status: corev1.ConditionTrue,
+					LastUpdateTime: richTime2, LastTransitionTime: richTime, Reason: "NewReplicaSetAvailable", Message: "rolled out"},
+				{Type: appsv1.DeploymentAvailable, Status: corev1.ConditionFalse,
+					LastUpdateTime: richTime, LastTransitionTime: richTime2, Reason: "MinimumReplicasUnavailable", Message: "too few"},
+			},
+			CollisionCount: ptr.To[int32](8),
+		},
+	}
+}
+
 func richScale() *autoscalingv1.Scale {
 	return &autoscalingv1.Scale{
 		TypeMeta:   metav1.TypeMeta{Kind: "Scale", APIVersion: "autoscaling/v1"},
@@ -440,6 +482,11 @@ func richStatus() *metav1.Status {
 	}
 }
 
+// awaitingToJSON names the kinds whose messages the protobuf schema declares but whose
+// apiVersion and kind ToJSON does not look up yet. Their case is skipped while ToJSON
+// refuses them as unsupported, and runs in full as soon as it accepts them.
+var awaitingToJSON = map[string]bool{"Deployment": true}
+
 // encodeProtobuf encodes obj as client-go does for a request body with the default
 // content type: the protobuf serializer behind a versioning encoder for gv.
 func encodeProtobuf(t *testing.T, obj runtime.Object, gv schema.GroupVersion) []byte {
@@ -474,6 +521,7 @@ func TestProtobufFieldNumbers(t *testing.T) {
 		{"Event", richEvent(), corev1.SchemeGroupVersion, func() any { return &api.Event{} }},
 		{"Binding", richBinding(), corev1.SchemeGroupVersion, func() any { return &api.Binding{} }},
 		{"ReplicaSet", richReplicaSet(), appsv1.SchemeGroupVersion, func() any { return &api.ReplicaSet{} }},
+		{"Deployment", richDeployment(), appsv1.SchemeGroupVersion, func() any { return &api.Deployment{} }},
 		{"Scale", richScale(), autoscalingv1.SchemeGroupVersion, func() any { return &api.Scale{} }},
 		{"Lease", richLease(), coordinationv1.SchemeGroupVersion, func() any { return &api.Lease{} }},
 		{"DeleteOptions v1", richDeleteOptions("v1"), corev1.SchemeGroupVersion, func() any { return &api.DeleteOptions{} }},
@@ -499,6 +547,9 @@ func TestProtobufFieldNumbers(t *testing.T) {
 				t.Fatalf("protobuf body starts %q; want the k8s magic", pbBody[:min(4, len(pbBody))])
 			}
 			converted, err := protobuf.ToJSON(pbBody)
+			if errors.Is(err, protobuf.ErrUnsupportedKind) && awaitingToJSON[tt.name] {
+				t.Skipf("the schema declares %s's messages, but ToJSON does not accept the kind yet: %v", tt.name, err)
+			}
 			if err != nil {
 				t.Fatalf("ToJSON: %v", err)
 			}
