@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Kind is the registration of one kind of object: everything the apiserver and the
@@ -48,6 +49,10 @@ type Kind[T Object] struct {
 	// AllowCreateOnUpdate: a PUT of an object that does not exist creates it
 	// (Kubernetes allows it for leases and events).
 	AllowCreateOnUpdate bool
+	// StorageKey is where objects are stored, below the server's etcd prefix
+	// ("/registry"). Empty means "<group>/<resource>", or "<resource>" for the core
+	// group; the built-in kinds of other groups keep Kubernetes' keys ("deployments").
+	StorageKey string
 	// NewList returns an empty list of the kind. Required.
 	NewList func() ListObject
 
@@ -85,6 +90,16 @@ type Kind[T Object] struct {
 	// PrepareForDelete changes an object that a delete marks for deletion (a
 	// namespace turns Terminating). Nil means nothing.
 	PrepareForDelete func(obj T)
+	// Columns are the columns of the kind's Tables (kubectl get), NAME first; Row
+	// returns the cells of one object, one per column, at time now. Nil Columns means
+	// Kubernetes' default: NAME and "Created At".
+	Columns []TableColumnDefinition
+	Row     func(obj T, now time.Time) []any
+	// Replicas and SetReplicas serve the scale subresource (autoscaling/v1 Scale):
+	// Replicas reads the desired and observed replicas and the pod selector, SetReplicas
+	// sets the desired ones. Required with a "scale" subresource.
+	Replicas    func(obj T) (spec, status int32, selector *LabelSelector)
+	SetReplicas func(obj T, replicas int32)
 }
 
 // KindInfo is a registered kind as the apiserver and clients see it, whatever its Go
@@ -95,6 +110,10 @@ type KindInfo struct {
 	ShortNames, Categories, Subresources, Verbs            []string
 	ReturnDeletedObject, Expires, AllowCreateOnUpdate      bool
 	IndexFields                                            []string
+	// StorageKey is where objects are stored below the server's etcd prefix.
+	StorageKey string
+	// Columns are the columns of the kind's Tables, if the registration gives them.
+	Columns []TableColumnDefinition
 	// New returns an empty object of the kind with its TypeMeta set.
 	New func() Object
 	// NewList returns an empty list of the kind with its TypeMeta set.
@@ -111,6 +130,9 @@ type KindInfo struct {
 	gracePeriod          func(Object, *DeleteOptions) int64
 	finalizing           func(Object) bool
 	prepareForDelete     func(Object)
+	row                  func(Object, time.Time) []any
+	replicas             func(Object) (int32, int32, *LabelSelector)
+	setReplicas          func(Object, int32)
 }
 
 // APIVersion returns the group/version string: "v1" for core, else "group/version".
@@ -224,6 +246,19 @@ func (k KindInfo) PrepareForDelete(obj Object) {
 	}
 }
 
+// Row returns the Table cells of obj at time now, for a kind whose registration gives
+// Columns.
+func (k KindInfo) Row(obj Object, now time.Time) []any { return k.row(obj, now) }
+
+// Replicas reads the desired and observed replicas and the pod selector of an object
+// of a kind with a scale subresource.
+func (k KindInfo) Replicas(obj Object) (spec, status int32, selector *LabelSelector) {
+	return k.replicas(obj)
+}
+
+// SetReplicas sets the desired replicas of an object of a kind with a scale subresource.
+func (k KindInfo) SetReplicas(obj Object, replicas int32) { k.setReplicas(obj, replicas) }
+
 // Registry holds the registered kinds. It is copied on write: readers never lock and
 // see a consistent set, and kinds may be added while servers and clients use it. The
 // zero value is not usable; make one with NewRegistry. Safe for concurrent use.
@@ -278,6 +313,13 @@ func Register[T Object](r *Registry, k Kind[T]) error {
 	if info.ListKind == "" {
 		info.ListKind = k.Kind + "List"
 	}
+	switch info.StorageKey = k.StorageKey; {
+	case info.StorageKey != "":
+	case info.Group == "":
+		info.StorageKey = info.Resource
+	default:
+		info.StorageKey = info.Group + "/" + info.Resource
+	}
 	if info.SingularName == "" {
 		info.SingularName = strings.ToLower(k.Kind)
 	}
@@ -316,6 +358,22 @@ func Register[T Object](r *Registry, k Kind[T]) error {
 		info.finalizing = func(obj Object) bool { return f(obj.(T)) }
 	}
 	info.prepareForDelete = erase1(k.PrepareForDelete)
+	if k.Columns != nil {
+		row := k.Row
+		if row == nil {
+			return fmt.Errorf("register %s: Columns need a Row", k.Kind)
+		}
+		info.Columns = k.Columns
+		info.row = func(obj Object, now time.Time) []any { return row(obj.(T), now) }
+	}
+	if info.HasSubresource("scale") {
+		get, set := k.Replicas, k.SetReplicas
+		if get == nil || set == nil {
+			return fmt.Errorf("register %s: a scale subresource needs Replicas and SetReplicas", k.Kind)
+		}
+		info.replicas = func(obj Object) (int32, int32, *LabelSelector) { return get(obj.(T)) }
+		info.setReplicas = func(obj Object, n int32) { set(obj.(T), n) }
+	}
 
 	r.mu.Lock()
 	defer r.mu.Unlock()

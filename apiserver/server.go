@@ -244,7 +244,7 @@ func (s *Server) setUp(ctx context.Context, client *clientv3.Client) error {
 		}
 		etcdStore, err := storage.New(storage.Config{
 			Client:   client,
-			Prefix:   cfg.EtcdPrefix + "/" + kind.Resource,
+			Prefix:   cfg.EtcdPrefix + "/" + kind.StorageKey,
 			Resource: kind.Resource,
 			NewFunc:  kind.New,
 			Attrs:    attrsOf(kind),

@@ -71,18 +71,17 @@ func setPodCondition(pod *api.Pod, c api.PodCondition) {
 	pod.Status.Conditions = append(pod.Status.Conditions, c)
 }
 
-// scaleOf is the Scale view of a ReplicaSet.
-func scaleOf(rs *api.ReplicaSet) (*api.Scale, error) {
+// scaleOf is the Scale view of an object of a kind with a scale subresource.
+func (res *resource) scaleOf(obj api.Object) (*api.Scale, error) {
+	m := obj.GetObjectMeta()
 	sc := &api.Scale{ObjectMeta: api.ObjectMeta{
-		Name: rs.Name, Namespace: rs.Namespace, UID: rs.UID, ResourceVersion: rs.ResourceVersion,
-		CreationTimestamp: rs.CreationTimestamp,
+		Name: m.Name, Namespace: m.Namespace, UID: m.UID, ResourceVersion: m.ResourceVersion,
+		CreationTimestamp: m.CreationTimestamp,
 	}}
 	sc.Kind, sc.APIVersion = "Scale", "autoscaling/v1"
-	if rs.Spec.Replicas != nil {
-		sc.Spec.Replicas = *rs.Spec.Replicas
-	}
-	sc.Status.Replicas = rs.Status.Replicas
-	sel, err := labels.FromLabelSelector(rs.Spec.Selector)
+	spec, status, selector := res.kind.Replicas(obj)
+	sc.Spec.Replicas, sc.Status.Replicas = spec, status
+	sel, err := labels.FromLabelSelector(selector)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +89,8 @@ func scaleOf(rs *api.ReplicaSet) (*api.Scale, error) {
 	return sc, nil
 }
 
-// serveScale reads and writes a ReplicaSet's replicas through its Scale.
+// serveScale reads and writes an object's replicas through its Scale (kinds with a
+// scale subresource: ReplicaSets, Deployments).
 func (res *resource) serveScale(ctx context.Context, w http.ResponseWriter, r *http.Request, info requestInfo) {
 	var change func(cur *api.Scale) (*api.Scale, error)
 	switch info.Verb {
@@ -100,7 +100,7 @@ func (res *resource) serveScale(ctx context.Context, w http.ResponseWriter, r *h
 			writeStatus(w, res.errStatus(err, info.Name))
 			return
 		}
-		sc, err := scaleOf(obj.(*api.ReplicaSet))
+		sc, err := res.scaleOf(obj)
 		if err != nil {
 			writeStatus(w, api.NewInternalError(err))
 			return
@@ -141,8 +141,8 @@ func (res *resource) serveScale(ctx context.Context, w http.ResponseWriter, r *h
 		return
 	}
 	out, err := res.update(ctx, info, isDryRun(r.URL.Query()), false, func(cur api.Object) (api.Object, error) {
-		rs := deepCopy(cur).(*api.ReplicaSet)
-		sc, err := scaleOf(rs)
+		obj := deepCopy(cur)
+		sc, err := res.scaleOf(obj)
 		if err != nil {
 			return nil, err
 		}
@@ -159,18 +159,17 @@ func (res *resource) serveScale(ctx context.Context, w http.ResponseWriter, r *h
 		if errs := validation.ValidateScale(want); len(errs) > 0 {
 			return nil, errs.ToStatus("autoscaling", "Scale", info.Name)
 		}
-		if want.ResourceVersion != "" && want.ResourceVersion != rs.ResourceVersion {
+		if want.ResourceVersion != "" && want.ResourceVersion != sc.ResourceVersion {
 			return nil, api.NewConflict(res.gr, info.Name, api.ConflictMessage)
 		}
-		replicas := want.Spec.Replicas
-		rs.Spec.Replicas = &replicas
-		return res.applyUpdate(rs, cur, false)
+		res.kind.SetReplicas(obj, want.Spec.Replicas)
+		return res.applyUpdate(obj, cur, false)
 	})
 	if err != nil {
 		writeStatus(w, res.errStatus(err, info.Name))
 		return
 	}
-	sc, err := scaleOf(out.(*api.ReplicaSet))
+	sc, err := res.scaleOf(out)
 	if err != nil {
 		writeStatus(w, api.NewInternalError(err))
 		return

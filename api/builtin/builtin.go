@@ -1,5 +1,5 @@
 // Package builtin registers the kinds Orrery serves out of the box: core/v1 Pod, Node,
-// Namespace and Event, apps/v1 ReplicaSet, coordination.k8s.io/v1 Lease. Each is one
+// Namespace and Event, apps/v1 ReplicaSet and Deployment, coordination.k8s.io/v1 Lease. Each is one
 // registration (api.Register) carrying its names, defaults, validation, selectable
 // fields and strategy; a program that serves kinds of its own registers them into the
 // same Registry.
@@ -24,7 +24,7 @@ func Registry() *api.Registry {
 
 // Register registers the built-in kinds into r, in a fixed order.
 func Register(r *api.Registry) error {
-	for _, register := range []func(*api.Registry) error{pods, nodes, namespaces, events, replicaSets, leases} {
+	for _, register := range []func(*api.Registry) error{pods, nodes, namespaces, events, replicaSets, leases, deployments} {
 		if err := register(r); err != nil {
 			return err
 		}
@@ -193,6 +193,7 @@ func events(r *api.Registry) error {
 func replicaSets(r *api.Registry) error {
 	return api.Register(r, api.Kind[*api.ReplicaSet]{
 		Group: "apps", Version: "v1", Kind: "ReplicaSet", Resource: "replicasets", Namespaced: true,
+		StorageKey: "replicasets",
 		ShortNames: []string{"rs"}, Categories: []string{"all"},
 		Subresources:         []string{"status", "scale"},
 		NewList:              func() api.ListObject { return &api.ReplicaSetList{} },
@@ -204,12 +205,43 @@ func replicaSets(r *api.Registry) error {
 		SelectableFields: func(rs *api.ReplicaSet) map[string]string {
 			return map[string]string{"status.replicas": strconv.Itoa(int(rs.Status.Replicas))}
 		},
+		Replicas: func(rs *api.ReplicaSet) (int32, int32, *api.LabelSelector) {
+			return ptrValue(rs.Spec.Replicas), rs.Status.Replicas, rs.Spec.Selector
+		},
+		SetReplicas: func(rs *api.ReplicaSet, n int32) { rs.Spec.Replicas = &n },
 	})
+}
+
+func deployments(r *api.Registry) error {
+	return api.Register(r, api.Kind[*api.Deployment]{
+		Group: "apps", Version: "v1", Kind: "Deployment", Resource: "deployments", Namespaced: true,
+		StorageKey: "deployments",
+		ShortNames: []string{"deploy"}, Categories: []string{"all"},
+		Subresources:         []string{"status", "scale"},
+		NewList:              func() api.ListObject { return &api.DeploymentList{} },
+		Default:              validation.DefaultDeployment,
+		PrepareForCreate:     func(d *api.Deployment) { d.Status = api.DeploymentStatus{} },
+		Validate:             causes(validation.ValidateDeployment),
+		ValidateUpdate:       causes2(validation.ValidateDeploymentUpdate),
+		ValidateStatusUpdate: causes2(validation.ValidateDeploymentStatusUpdate),
+		Replicas: func(d *api.Deployment) (int32, int32, *api.LabelSelector) {
+			return ptrValue(d.Spec.Replicas), d.Status.Replicas, d.Spec.Selector
+		},
+		SetReplicas: func(d *api.Deployment, n int32) { d.Spec.Replicas = &n },
+	})
+}
+
+func ptrValue(p *int32) int32 {
+	if p == nil {
+		return 0
+	}
+	return *p
 }
 
 func leases(r *api.Registry) error {
 	return api.Register(r, api.Kind[*api.Lease]{
 		Group: "coordination.k8s.io", Version: "v1", Kind: "Lease", Resource: "leases", Namespaced: true,
+		StorageKey:          "leases",
 		AllowCreateOnUpdate: true,
 		NewList:             func() api.ListObject { return &api.LeaseList{} },
 		Validate:            causes(validation.ValidateLease),

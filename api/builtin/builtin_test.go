@@ -25,6 +25,7 @@ func TestKinds(t *testing.T) {
 		{"events", "", "v1", "Event", true, []string{"ev"}, nil},
 		{"replicasets", "apps", "apps/v1", "ReplicaSet", true, []string{"rs"}, []string{"all"}},
 		{"leases", "coordination.k8s.io", "coordination.k8s.io/v1", "Lease", true, nil, nil},
+		{"deployments", "apps", "apps/v1", "Deployment", true, []string{"deploy"}, []string{"all"}},
 	}
 	reg := Registry()
 	if got, want := len(reg.Kinds()), len(tests); got != want {
@@ -46,6 +47,9 @@ func TestKinds(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.categories, k.Categories); diff != "" {
 				t.Errorf("Categories (-want +got):\n%s", diff)
+			}
+			if k.StorageKey != tt.resource {
+				t.Errorf("StorageKey: got %q, want Kubernetes' %q", k.StorageKey, tt.resource)
 			}
 			obj := k.New()
 			if tm := obj.GetTypeMeta(); tm.Kind != tt.kind || tm.APIVersion != tt.apiVersion {
@@ -195,6 +199,9 @@ func TestRegisterUserKind(t *testing.T) {
 	if k.ListKind != "GadgetList" || k.SingularName != "gadget" || len(k.Verbs) != 8 || k.APIVersion() != "example.orrery.dev/v1" {
 		t.Errorf("defaults: got %s %s %v %s", k.ListKind, k.SingularName, k.Verbs, k.APIVersion())
 	}
+	if k.StorageKey != "example.orrery.dev/gadgets" {
+		t.Errorf("StorageKey: got %q, want example.orrery.dev/gadgets (below the group, apart from built-in kinds)", k.StorageKey)
+	}
 	if tm := *k.New().GetTypeMeta(); tm != (api.TypeMeta{Kind: "Gadget", APIVersion: "example.orrery.dev/v1"}) {
 		t.Errorf("New: TypeMeta %+v", tm)
 	}
@@ -242,8 +249,8 @@ func TestDuplicateRegistrationIsRefused(t *testing.T) {
 			}
 		})
 	}
-	if n := len(reg.Kinds()); n != 7 {
-		t.Errorf("after refused registrations: %d kinds, want 7", n)
+	if n := len(reg.Kinds()); n != 8 {
+		t.Errorf("after refused registrations: %d kinds, want 8", n)
 	}
 }
 

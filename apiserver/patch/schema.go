@@ -88,7 +88,8 @@ func (s *Schema) strategy() (string, error) {
 }
 
 // SchemaFor returns the strategic merge patch schema of a kind Orrery serves: "Pod",
-// "Node", "Namespace", "Event", "ReplicaSet", "Lease", "Binding" and "Scale". It is built
+// "Node", "Namespace", "Event", "ReplicaSet", "Deployment", "Lease", "Binding" and
+// "Scale". It is built
 // from the patchStrategy and patchMergeKey tags of Kubernetes' core/v1, apps/v1,
 // coordination/v1, autoscaling/v1 and meta/v1 types. Every call returns a new Schema,
 // which callers may keep and share. Unknown kinds give nil, which merges no lists.
@@ -104,7 +105,7 @@ func SchemaFor(kind string) *Schema {
 			"spec":     podSpecSchema(),
 			"status":   podStatusSchema(),
 		}}
-	case "ReplicaSet":
+	case "ReplicaSet", "Deployment":
 		return &Schema{Fields: map[string]*Schema{
 			"metadata": objectMetaSchema(),
 			"spec": {Fields: map[string]*Schema{

@@ -44,7 +44,7 @@ func rowOf(t *testing.T, kind string, obj api.Object) api.TableRow {
 func cellsByName(t *testing.T, kind string, obj api.Object) map[string]any {
 	t.Helper()
 	row := rowOf(t, kind, obj)
-	cols := printerFor(kind).columns()
+	cols := printerFor(kindOf(kind)).columns()
 	cells := make(map[string]any, len(cols))
 	for i, c := range cols {
 		cells[c.Name] = row.Cells[i]

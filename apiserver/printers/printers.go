@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/orrery-dev/orrery/api"
@@ -78,7 +79,7 @@ func Table(kind api.KindInfo, objs []api.Object, opts Options) (*api.Table, erro
 		now = time.Now()
 	}
 
-	p := printerFor(kind.Kind)
+	p := printerFor(kind)
 	table := &api.Table{TypeMeta: api.TypeMeta{Kind: "Table", APIVersion: apiVersion}}
 	if !opts.NoHeaders {
 		table.ColumnDefinitions = p.columns()
@@ -170,15 +171,26 @@ type printer struct {
 	generic bool
 }
 
-// printerFor returns the printer of kind, or the generic one.
-func printerFor(kind string) printer {
-	switch kind {
+// printerFor returns the printer of kind: the one its registration gives, a built-in
+// one, or the generic one.
+func printerFor(kind api.KindInfo) printer {
+	if kind.Columns != nil {
+		return printer{
+			columns: func() []api.TableColumnDefinition { return slices.Clone(kind.Columns) },
+			row: func(obj api.Object, now time.Time) (api.TableRow, error) {
+				return api.TableRow{Cells: kind.Row(obj, now)}, nil
+			},
+		}
+	}
+	switch kind.Kind {
 	case "Pod":
 		return printer{columns: podColumns, row: typed(podRow)}
 	case "Node":
 		return printer{columns: nodeColumns, row: typed(nodeRow)}
 	case "ReplicaSet":
 		return printer{columns: replicaSetColumns, row: typed(replicaSetRow)}
+	case "Deployment":
+		return printer{columns: deploymentColumns, row: typed(deploymentRow)}
 	case "Namespace":
 		return printer{columns: namespaceColumns, row: typed(namespaceRow)}
 	case "Event":

@@ -7,8 +7,8 @@
 // typeMeta names the kind and apiVersion and whose raw field holds the object's own
 // message, with the field numbers of Kubernetes' generated.proto files. [ToJSON] decodes
 // the objects Orrery accepts as request bodies: Pod, Node, Namespace, Event and Binding
-// (v1), ReplicaSet (apps/v1), Scale (autoscaling/v1), Lease (coordination.k8s.io/v1),
-// Status, and DeleteOptions in any group's v1.
+// (v1), ReplicaSet and Deployment (apps/v1), Scale (autoscaling/v1), Lease
+// (coordination.k8s.io/v1), Status, and DeleteOptions in any group's v1.
 //
 // Guarantees:
 //

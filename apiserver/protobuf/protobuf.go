@@ -58,6 +58,8 @@ func schemaFor(apiVersion, kind string) *message {
 		return statusMsg
 	case "apps/v1/ReplicaSet":
 		return replicaSetMsg
+	case "apps/v1/Deployment":
+		return deploymentMsg
 	case "autoscaling/v1/Scale":
 		return scaleMsg
 	case "coordination.k8s.io/v1/Lease":

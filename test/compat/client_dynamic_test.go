@@ -202,9 +202,9 @@ func TestDynamicClient(t *testing.T) {
 
 	t.Run("unknown resource is NotFound", func(t *testing.T) {
 		t.Parallel()
-		gvr := schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "deployments"}
+		gvr := schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "statefulsets"}
 		if _, err := dyn.Resource(gvr).Namespace(ns).List(t.Context(), metav1.ListOptions{}); !apierrors.IsNotFound(err) {
-			t.Errorf("List deployments: got %s; want NotFound", statusOf(err))
+			t.Errorf("List statefulsets: got %s; want NotFound", statusOf(err))
 		}
 	})
 }

@@ -342,6 +342,63 @@ func TestProtobufClient(t *testing.T) {
 		}
 	})
 
+	t.Run("deployments and scale", func(t *testing.T) {
+		deps := client.AppsV1().Deployments(ns.Name)
+		d, err := deps.Create(ctx, &appsv1.Deployment{
+			ObjectMeta: metav1.ObjectMeta{Name: "dep"},
+			Spec: appsv1.DeploymentSpec{
+				Replicas: ptr.To[int32](2),
+				Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "dep"}},
+				Template: corev1.PodTemplateSpec{
+					ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "dep"}},
+					Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "registry.example/app:1"}}},
+				},
+			},
+		}, metav1.CreateOptions{})
+		if err != nil {
+			t.Fatalf("create: %s", statusOf(err))
+		}
+		// Kubernetes' defaults.
+		ru := d.Spec.Strategy.RollingUpdate
+		if d.Spec.Strategy.Type != appsv1.RollingUpdateDeploymentStrategyType || ru == nil || ru.MaxSurge.String() != "25%" ||
+			ru.MaxUnavailable.String() != "25%" || d.Spec.RevisionHistoryLimit == nil || *d.Spec.RevisionHistoryLimit != 10 ||
+			d.Spec.ProgressDeadlineSeconds == nil || *d.Spec.ProgressDeadlineSeconds != 600 || d.Generation != 1 {
+			t.Errorf("created spec %+v (generation %d); want Kubernetes' defaults", d.Spec, d.Generation)
+		}
+		d.Spec.Template.Spec.Containers[0].Image = "registry.example/app:2"
+		if d, err = deps.Update(ctx, d, metav1.UpdateOptions{}); err != nil {
+			t.Fatalf("update: %s", statusOf(err))
+		}
+		if d.Generation != 2 {
+			t.Errorf("generation after a template change %d; want 2", d.Generation)
+		}
+		d.Status = appsv1.DeploymentStatus{Replicas: 2, UpdatedReplicas: 2, ObservedGeneration: d.Generation,
+			Conditions: []appsv1.DeploymentCondition{{Type: appsv1.DeploymentAvailable, Status: corev1.ConditionTrue, Reason: "MinimumReplicasAvailable"}}}
+		if d, err = deps.UpdateStatus(ctx, d, metav1.UpdateOptions{}); err != nil {
+			t.Fatalf("update status: %s", statusOf(err))
+		}
+		if d.Status.UpdatedReplicas != 2 || len(d.Status.Conditions) != 1 {
+			t.Errorf("status after update %+v", d.Status)
+		}
+		if _, err := deps.UpdateScale(ctx, "dep", &autoscalingv1.Scale{
+			ObjectMeta: metav1.ObjectMeta{Name: "dep", Namespace: ns.Name},
+			Spec:       autoscalingv1.ScaleSpec{Replicas: 7},
+		}, metav1.UpdateOptions{}); err != nil {
+			t.Fatalf("update scale: %s", statusOf(err))
+		}
+		scale, err := deps.GetScale(ctx, "dep", metav1.GetOptions{})
+		if err != nil || scale.Spec.Replicas != 7 || scale.Status.Selector != "app=dep" {
+			t.Errorf("scale: got %+v, %s; want 7 replicas and selector app=dep", scale, statusOf(err))
+		}
+		d.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{"app": "other"}}
+		if _, err := deps.Update(ctx, d, metav1.UpdateOptions{}); !apierrors.IsInvalid(err) {
+			t.Errorf("update of the selector: got %s; want Invalid", statusOf(err))
+		}
+		if err := deps.Delete(ctx, "dep", metav1.DeleteOptions{}); err != nil {
+			t.Fatalf("delete: %s", statusOf(err))
+		}
+	})
+
 	t.Run("events", func(t *testing.T) {
 		when := metav1.NewTime(time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC))
 		ev, err := client.CoreV1().Events(ns.Name).Create(ctx, &corev1.Event{

@@ -3,7 +3,6 @@ package compat
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"reflect"
 	"strconv"
 	"strings"
@@ -482,10 +481,6 @@ func richStatus() *metav1.Status {
 	}
 }
 
-// awaitingToJSON names the kinds whose messages the protobuf schema declares but whose
-// apiVersion and kind ToJSON does not look up yet. Their case is skipped while ToJSON
-// refuses them as unsupported, and runs in full as soon as it accepts them.
-var awaitingToJSON = map[string]bool{"Deployment": true}
 
 // encodeProtobuf encodes obj as client-go does for a request body with the default
 // content type: the protobuf serializer behind a versioning encoder for gv.
@@ -547,9 +542,6 @@ func TestProtobufFieldNumbers(t *testing.T) {
 				t.Fatalf("protobuf body starts %q; want the k8s magic", pbBody[:min(4, len(pbBody))])
 			}
 			converted, err := protobuf.ToJSON(pbBody)
-			if errors.Is(err, protobuf.ErrUnsupportedKind) && awaitingToJSON[tt.name] {
-				t.Skipf("the schema declares %s's messages, but ToJSON does not accept the kind yet: %v", tt.name, err)
-			}
 			if err != nil {
 				t.Fatalf("ToJSON: %v", err)
 			}

@@ -199,6 +199,7 @@ func TestKubectl(t *testing.T) {
 		wantRow(t, out, "events", "ev", "v1", "true", "Event")
 		wantRow(t, out, "replicasets", "rs", "apps/v1", "true", "ReplicaSet")
 		wantRow(t, out, "leases", "coordination.k8s.io/v1", "true", "Lease")
+		wantRow(t, out, "deployments", "deploy", "apps/v1", "true", "Deployment")
 	})
 
 	t.Run("namespaces", func(t *testing.T) {
@@ -358,6 +359,37 @@ func TestKubectl(t *testing.T) {
 		wantRow(t, out, "frontend", "5", "0", "0", "*", "php", "php:8", "app=fe")
 	})
 
+	t.Run("deployments", func(t *testing.T) {
+		if out := s.kubectl(t, "create", "deployment", "web", "--image=nginx:1.27", "--replicas=2"); strings.TrimSpace(out) != "deployment.apps/web created" {
+			t.Errorf("create deployment: got %q", out)
+		}
+		out := s.kubectl(t, "get", "deploy")
+		wantRow(t, out, "NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE")
+		wantRow(t, out, "web", "0/2", "0", "0")
+		if out := s.kubectl(t, "scale", "deployment", "web", "--replicas=5"); strings.TrimSpace(out) != "deployment.apps/web scaled" {
+			t.Errorf("scale: got %q", out)
+		}
+		out = s.kubectl(t, "get", "deployments", "-o", "wide")
+		wantRow(t, out, "NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR")
+		wantRow(t, out, "web", "0/5", "0", "0", "*", "nginx", "nginx:1.27", "app=web")
+		// The defaults Kubernetes fills.
+		if out := s.kubectl(t, "get", "deploy", "web", "-o", "jsonpath={.spec.strategy.type} {.spec.strategy.rollingUpdate.maxSurge} {.spec.revisionHistoryLimit} {.spec.progressDeadlineSeconds}"); out != "RollingUpdate 25% 10 600" {
+			t.Errorf("defaults: got %q", out)
+		}
+		if out := s.kubectlStdin(t, deploymentManifest, "apply", "-f", "-"); strings.TrimSpace(out) != "deployment.apps/api created" {
+			t.Errorf("apply: got %q", out)
+		}
+		if out := s.kubectlStdin(t, strings.Replace(deploymentManifest, "replicas: 3", "replicas: 4", 1), "apply", "-f", "-"); strings.TrimSpace(out) != "deployment.apps/api configured" {
+			t.Errorf("apply a change: got %q", out)
+		}
+		wantRow(t, s.kubectl(t, "get", "deploy", "api"), "api", "0/4", "0", "0")
+		// A selector that does not match the template's labels is refused by the server.
+		_, errOut, err := s.kubectlResult(t, strings.Replace(deploymentManifest, "app: api\n  template", "app: other\n  template", 1), "create", "-f", "-")
+		if err == nil || !strings.Contains(errOut, "`selector` does not match template `labels`") {
+			t.Errorf("create with a mismatched selector: err %v, stderr %q", err, errOut)
+		}
+	})
+
 	t.Run("nodes", func(t *testing.T) {
 		s.kubectlStdin(t, nodeManifest, "create", "-f", "-")
 		out := s.kubectl(t, "get", "nodes")
@@ -398,3 +430,26 @@ func TestKubectl(t *testing.T) {
 		}
 	})
 }
+
+const deploymentManifest = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  labels:
+    app: api
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: api
+  template:
+    metadata:
+      labels:
+        app: api
+    spec:
+      containers:
+      - name: api
+        image: example/api:2.1
+        ports:
+        - containerPort: 8080
+`
