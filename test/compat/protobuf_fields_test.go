@@ -481,7 +481,6 @@ func richStatus() *metav1.Status {
 	}
 }
 
-
 // encodeProtobuf encodes obj as client-go does for a request body with the default
 // content type: the protobuf serializer behind a versioning encoder for gv.
 func encodeProtobuf(t *testing.T, obj runtime.Object, gv schema.GroupVersion) []byte {
