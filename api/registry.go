@@ -183,6 +183,9 @@ func (k KindInfo) PrepareForUpdate(obj, old Object) {
 	}
 }
 
+// Validates reports whether the registration brings its own validation.
+func (k KindInfo) Validates() bool { return k.validate != nil }
+
 // Validate checks an object to be created.
 func (k KindInfo) Validate(obj Object) []StatusCause {
 	if k.validate == nil {

@@ -356,7 +356,7 @@ func (res *resource) create(ctx context.Context, obj api.Object, dryRun bool) (a
 			m.Name = m.GenerateName + generateNameSuffix()
 		}
 		prepareForCreate(res.kind, obj, res.now())
-		if causes := res.kind.Validate(obj); len(causes) > 0 {
+		if causes := validateCreate(res.kind, obj); len(causes) > 0 {
 			return nil, invalid(res.kind, m.Name, causes)
 		}
 		key := storage.ObjectKey(m.Namespace, m.Name)
@@ -397,7 +397,7 @@ func (res *resource) serveUpdate(ctx context.Context, w http.ResponseWriter, r *
 			newObj := deepCopy(obj)
 			newObj.GetObjectMeta().ResourceVersion = ""
 			prepareForCreate(res.kind, newObj, res.now())
-			if causes := res.kind.Validate(newObj); len(causes) > 0 {
+			if causes := validateCreate(res.kind, newObj); len(causes) > 0 {
 				return nil, invalid(res.kind, info.Name, causes)
 			}
 			return newObj, nil
@@ -452,7 +452,7 @@ func (res *resource) applyUpdate(newObj, cur api.Object, status bool) (api.Objec
 		causes = res.kind.ValidateStatusUpdate(newObj, cur)
 	} else {
 		prepareForUpdate(res.kind, newObj, cur)
-		causes = res.kind.ValidateUpdate(newObj, cur)
+		causes = validateUpdate(res.kind, newObj, cur)
 	}
 	if len(causes) > 0 {
 		return nil, invalid(res.kind, cur.GetObjectMeta().Name, causes)

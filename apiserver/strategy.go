@@ -3,6 +3,7 @@ package apiserver
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"time"
@@ -73,6 +74,25 @@ func prepareForUpdate(kind api.KindInfo, obj, old api.Object) {
 	validation.UpdateGeneration(obj, old)
 }
 
+// validateCreate checks an object to be created with its kind's validation; a kind
+// that brings none gets the checks every object needs: its metadata (a DNS subdomain
+// name, labels, annotations).
+func validateCreate(kind api.KindInfo, obj api.Object) []api.StatusCause {
+	if kind.Validates() {
+		return kind.Validate(obj)
+	}
+	return validation.ValidateObjectMeta(obj.GetObjectMeta(), kind.Namespaced, validation.NameIsDNSSubdomain, validation.NewPath("metadata")).Causes()
+}
+
+// validateUpdate checks an update with its kind's validation, or, for a kind that
+// brings none, its metadata and what may not change of it.
+func validateUpdate(kind api.KindInfo, obj, old api.Object) []api.StatusCause {
+	if kind.Validates() {
+		return kind.ValidateUpdate(obj, old)
+	}
+	return validation.ValidateObjectMetaUpdate(obj.GetObjectMeta(), old.GetObjectMeta(), validation.NewPath("metadata")).Causes()
+}
+
 // statusUpdate is old with the status of obj: what an update through the status
 // subresource stores. Metadata and spec changes in obj are ignored.
 func statusUpdate(obj, old api.Object) api.Object {
@@ -91,10 +111,19 @@ func copyStatus(dst, src api.Object) {
 	}
 }
 
-// deepCopy copies any kind.
+// deepCopy copies any kind: with its DeepCopyObject method when it has one (every
+// built-in kind), else through its JSON encoding (a program's own kinds).
 func deepCopy(obj api.Object) api.Object {
 	if c, ok := obj.(interface{ DeepCopyObject() api.Object }); ok {
 		return c.DeepCopyObject()
 	}
-	panic(fmt.Sprintf("apiserver: %T cannot be copied", obj))
+	data, err := json.Marshal(obj)
+	if err != nil {
+		panic(fmt.Sprintf("apiserver: %T cannot be copied: %v", obj, err))
+	}
+	out := reflect.New(reflect.TypeOf(obj).Elem()).Interface().(api.Object)
+	if err := json.Unmarshal(data, out); err != nil {
+		panic(fmt.Sprintf("apiserver: %T cannot be copied: %v", obj, err))
+	}
+	return out
 }

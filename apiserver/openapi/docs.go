@@ -62,6 +62,15 @@ func New(kinds []api.KindInfo) (*Docs, error) {
 	gvs := map[GroupVersionKind]bool{{Group: "autoscaling", Version: "v1"}: true}
 	for _, k := range kinds {
 		kt, lt := reflect.TypeOf(k.New()).Elem(), reflect.TypeOf(k.NewList()).Elem()
+		if _, ok := g.names[kt]; !ok {
+			// A kind a program registered: its types are named after its group and
+			// version, as Kubernetes names a custom resource's.
+			g.userPrefixes[kt.PkgPath()] = schemaPrefix(k.Group, k.Version)
+			g.names[kt] = g.userPrefixes[kt.PkgPath()] + k.Kind
+			if _, ok := g.names[lt]; !ok {
+				g.names[lt] = g.userPrefixes[kt.PkgPath()] + k.ListKind
+			}
+		}
 		kn, ok := g.names[kt]
 		if !ok {
 			return nil, fmt.Errorf("kind %s: no schema name for Go type %v", k.Kind, kt)
@@ -161,6 +170,14 @@ func New(kinds []api.KindInfo) (*Docs, error) {
 
 func compareGVK(a, b GroupVersionKind) int {
 	return strings.Compare(a.Group+"/"+a.Version+"/"+a.Kind, b.Group+"/"+b.Version+"/"+b.Kind)
+}
+
+// schemaPrefix is the prefix of the schema names of a group-version's types:
+// "example.orrery.dev", "v1" gives "dev.orrery.example.v1.".
+func schemaPrefix(group, version string) string {
+	parts := strings.Split(group, ".")
+	slices.Reverse(parts)
+	return strings.Join(parts, ".") + "." + version + "."
 }
 
 // typeNamed finds the Go type of a schema name.

@@ -28,26 +28,30 @@ type generator struct {
 	schemas    map[string]*Schema
 	goTypes    map[string]reflect.Type // the Go type each generated schema came from
 	inProgress map[string]bool
+	// userPrefixes maps the Go package of a kind a program registered to the schema
+	// name prefix of its group-version.
+	userPrefixes map[string]string
 }
 
 func newGenerator() *generator {
 	return &generator{
-		names:      schemaNames(),
-		fieldNames: fieldSchemaNames(),
-		enums:      enums(),
-		optional:   optionalFields(),
-		defaults:   fieldDefaults(),
-		listExt:    listExtensions(),
-		typeExt:    typeExtensions(),
-		typeDocs:   typeDescriptions(),
-		fieldDocs:  fieldDescriptions(),
-		commonDocs: commonFieldDescriptions(),
-		scalars:    scalarSchemas(),
-		patchMeta:  map[string]*patch.Schema{},
-		gvks:       map[string][]GroupVersionKind{},
-		schemas:    map[string]*Schema{},
-		goTypes:    map[string]reflect.Type{},
-		inProgress: map[string]bool{},
+		names:        schemaNames(),
+		fieldNames:   fieldSchemaNames(),
+		enums:        enums(),
+		optional:     optionalFields(),
+		defaults:     fieldDefaults(),
+		listExt:      listExtensions(),
+		typeExt:      typeExtensions(),
+		typeDocs:     typeDescriptions(),
+		fieldDocs:    fieldDescriptions(),
+		commonDocs:   commonFieldDescriptions(),
+		scalars:      scalarSchemas(),
+		patchMeta:    map[string]*patch.Schema{},
+		gvks:         map[string][]GroupVersionKind{},
+		schemas:      map[string]*Schema{},
+		goTypes:      map[string]reflect.Type{},
+		inProgress:   map[string]bool{},
+		userPrefixes: map[string]string{},
 	}
 }
 
@@ -151,6 +155,18 @@ func (g *generator) named(t reflect.Type, fieldKey string) (string, error) {
 	name, ok := g.fieldNames[fieldKey]
 	if !ok {
 		name, ok = g.names[t]
+	}
+	if !ok && t.Kind() == reflect.Struct {
+		// A type of a program's own kind: named after the kind's group-version, or
+		// after the field for an anonymous struct.
+		if prefix, user := g.userPrefixes[t.PkgPath()]; user && t.Name() != "" {
+			name, ok = prefix+t.Name(), true
+		} else if t.Name() == "" {
+			name, ok = fieldKey, true
+		}
+		if ok {
+			g.names[t] = name
+		}
 	}
 	if !ok {
 		return "", fmt.Errorf("no schema name for Go type %v (field %s)", t, fieldKey)

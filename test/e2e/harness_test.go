@@ -215,3 +215,23 @@ func eventually(t *testing.T, what string, cond func() (bool, string)) {
 		}
 	}
 }
+
+// kubectlWatch runs a kubectl command that keeps running (get -w) until the test ends,
+// collecting its output.
+func (s *apiserver) kubectlWatch(t *testing.T, args ...string) *syncBuffer {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	out := &syncBuffer{}
+	cmd := exec.CommandContext(ctx, kubectlPath(t), append([]string{"--kubeconfig", s.kubeconfig}, args...)...)
+	cmd.Env = append(os.Environ(), "KUBECONFIG=", "HOME="+t.TempDir())
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatalf("start kubectl %s: %v", strings.Join(args, " "), err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		cmd.Wait()
+	})
+	return out
+}
