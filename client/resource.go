@@ -79,12 +79,11 @@ type List[T api.Object] struct {
 // PatchType is the content type of a patch.
 type PatchType string
 
-// The patch types the apiserver accepts.
+// The patch types the apiserver accepts. (Server-side apply is not served.)
 const (
 	JSONPatchType           PatchType = "application/json-patch+json"
 	MergePatchType          PatchType = "application/merge-patch+json"
 	StrategicMergePatchType PatchType = "application/strategic-merge-patch+json"
-	ApplyPatchType          PatchType = "application/apply-patch+yaml"
 )
 
 // ResourceClient is a typed client for one resource, optionally within one namespace.

@@ -283,3 +283,22 @@ func TestRegistryReadersDuringRegistration(t *testing.T) {
 		}
 	}
 }
+
+// TestStrategyOfKindsWithout: a kind registered without defaults is left unchanged by
+// Default, and an update from an object of another kind is refused.
+func TestStrategyOfKindsWithout(t *testing.T) {
+	t.Parallel()
+	reg := Registry()
+	leases, _ := reg.ByResource("coordination.k8s.io", "leases")
+	l := &api.Lease{ObjectMeta: api.ObjectMeta{Name: "n", Namespace: "kube-node-lease"}}
+	want := *l
+	leases.Default(l)
+	if diff := cmp.Diff(want, *l); diff != "" {
+		t.Errorf("Default changed a lease (-want +got):\n%s", diff)
+	}
+	pods, _ := reg.ByResource("", "pods")
+	causes := pods.ValidateUpdate(&api.Pod{}, &api.Node{})
+	if len(causes) != 1 || causes[0].Field != "kind" {
+		t.Errorf("update of a pod from a node: got %+v, want one cause on kind", causes)
+	}
+}

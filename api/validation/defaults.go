@@ -6,9 +6,10 @@ import (
 	"github.com/orrery-dev/orrery/api"
 )
 
-// Default fills the fields of obj that Kubernetes defaults when an object is decoded,
-// leaving every field that is already set alone. Kinds without defaults are left
-// unchanged.
+
+// The Default functions fill the fields Kubernetes defaults when an object is decoded,
+// leaving every field that is already set alone (each kind's registration calls its
+// own).
 //
 // Pods (and pod templates): restartPolicy Always, dnsPolicy ClusterFirst, schedulerName
 // default-scheduler, terminationGracePeriodSeconds 30, enableServiceLinks true, an
@@ -23,20 +24,8 @@ import (
 // Kubernetes' priority admission sets for a pod without a priority class, and phase
 // Pending, which its create strategy sets. ReplicaSets: replicas 1. Nodes: allocatable
 // copied from capacity. Namespaces: phase Active.
-func Default(obj api.Object) {
-	switch o := obj.(type) {
-	case *api.Pod:
-		DefaultPod(o)
-	case *api.ReplicaSet:
-		DefaultReplicaSet(o)
-	case *api.Node:
-		DefaultNode(o)
-	case *api.Namespace:
-		DefaultNamespace(o)
-	}
-}
 
-// DefaultPod fills a pod's defaults; see Default.
+// DefaultPod fills a pod's defaults.
 func DefaultPod(pod *api.Pod) {
 	DefaultPodSpec(&pod.Spec)
 	if pod.Spec.Priority == nil {
@@ -51,7 +40,7 @@ func DefaultPod(pod *api.Pod) {
 	}
 }
 
-// DefaultPodSpec fills the defaults of a pod spec; see Default.
+// DefaultPodSpec fills the defaults of a pod spec; see DefaultPod.
 func DefaultPodSpec(spec *api.PodSpec) {
 	if spec.RestartPolicy == "" {
 		spec.RestartPolicy = api.RestartPolicyAlways

@@ -27,7 +27,7 @@ func TestDefaultPod(t *testing.T) {
 			DeprecatedServiceAccount: "builder",
 		},
 	}
-	Default(pod)
+	DefaultPod(pod)
 	want := api.PodSpec{
 		InitContainers: []api.Container{{Name: "init", Image: "busybox:1.36",
 			Resources: api.ResourceRequirements{
@@ -80,7 +80,7 @@ func TestDefaultKeepsSetFields(t *testing.T) {
 	pod.Spec.Containers[0].ImagePullPolicy = api.PullNever
 	pod.Status.Phase = api.PodRunning
 	want := pod.DeepCopy()
-	Default(pod)
+	DefaultPod(pod)
 	if diff := cmp.Diff(want, pod); diff != "" {
 		t.Errorf("Default changed set fields (-want +got):\n%s", diff)
 	}
@@ -104,7 +104,7 @@ func TestDefaultImagePullPolicy(t *testing.T) {
 		t.Run(tt.image, func(t *testing.T) {
 			t.Parallel()
 			pod := &api.Pod{Spec: api.PodSpec{Containers: []api.Container{{Name: "c", Image: tt.image}}}}
-			Default(pod)
+			DefaultPod(pod)
 			if got := pod.Spec.Containers[0].ImagePullPolicy; got != tt.want {
 				t.Errorf("imagePullPolicy = %q, want %q", got, tt.want)
 			}
@@ -118,7 +118,7 @@ func TestDefaultOtherKinds(t *testing.T) {
 		t.Parallel()
 		rs := &api.ReplicaSet{Spec: api.ReplicaSetSpec{Template: api.PodTemplateSpec{Spec: api.PodSpec{
 			Containers: []api.Container{{Name: "c", Image: "nginx"}}}}}}
-		Default(rs)
+		DefaultReplicaSet(rs)
 		if rs.Spec.Replicas == nil || *rs.Spec.Replicas != 1 {
 			t.Errorf("replicas = %v, want 1", rs.Spec.Replicas)
 		}
@@ -137,7 +137,7 @@ func TestDefaultOtherKinds(t *testing.T) {
 			t.Errorf("template preemptionPolicy = %v, want nil (admission sets it on pods only)", *ts.PreemptionPolicy)
 		}
 		rs.Spec.Replicas = ptr(int32(0))
-		Default(rs)
+		DefaultReplicaSet(rs)
 		if *rs.Spec.Replicas != 0 {
 			t.Errorf("replicas 0 was overwritten with %d", *rs.Spec.Replicas)
 		}
@@ -145,12 +145,12 @@ func TestDefaultOtherKinds(t *testing.T) {
 	t.Run("namespace", func(t *testing.T) {
 		t.Parallel()
 		ns := &api.Namespace{}
-		Default(ns)
+		DefaultNamespace(ns)
 		if ns.Status.Phase != api.NamespaceActive {
 			t.Errorf("phase = %q, want Active", ns.Status.Phase)
 		}
 		ns.Status.Phase = api.NamespaceTerminating
-		Default(ns)
+		DefaultNamespace(ns)
 		if ns.Status.Phase != api.NamespaceTerminating {
 			t.Errorf("phase = %q, want Terminating kept", ns.Status.Phase)
 		}
@@ -158,23 +158,13 @@ func TestDefaultOtherKinds(t *testing.T) {
 	t.Run("node", func(t *testing.T) {
 		t.Parallel()
 		n := &api.Node{Status: api.NodeStatus{Capacity: api.ResourceList{api.ResourceCPU: api.MustParseQuantity("4")}}}
-		Default(n)
+		DefaultNode(n)
 		if got := n.Status.Allocatable[api.ResourceCPU]; got.String() != "4" {
 			t.Errorf("allocatable cpu = %s, want 4", got.String())
 		}
 		n.Status.Capacity[api.ResourceMemory] = api.MustParseQuantity("1Gi")
 		if _, ok := n.Status.Allocatable[api.ResourceMemory]; ok {
 			t.Error("allocatable shares the capacity map")
-		}
-	})
-	t.Run("kinds without defaults", func(t *testing.T) {
-		t.Parallel()
-		l := validLease()
-		want := l.DeepCopy()
-		Default(l)
-		if diff := cmp.Diff(want, l, cmp.Comparer(func(a, b api.MicroTime) bool { return a.Equal(b.Time) }),
-			cmp.Comparer(func(a, b api.Time) bool { return a.Equal(b.Time) })); diff != "" {
-			t.Errorf("Default changed a lease:\n%s", diff)
 		}
 	})
 }

@@ -11,7 +11,7 @@ import (
 // DefaultDeployment fills a deployment's apps/v1 defaults, leaving set fields alone:
 // replicas 1; strategy type RollingUpdate; for a RollingUpdate strategy, a
 // rollingUpdate whose unset maxUnavailable and maxSurge are 25%; revisionHistoryLimit
-// 10; progressDeadlineSeconds 600; and the pod template's defaults (see Default).
+// 10; progressDeadlineSeconds 600; and the pod template's defaults (see DefaultPodSpec).
 func DefaultDeployment(d *api.Deployment) {
 	spec := &d.Spec
 	if spec.Replicas == nil {

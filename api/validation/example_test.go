@@ -15,7 +15,7 @@ func Example() {
 			{Name: "web", Ports: []api.ContainerPort{{ContainerPort: 80}}},
 		}},
 	}
-	validation.Default(pod)
+	validation.DefaultPod(pod)
 	validation.PrepareForCreate(&pod.ObjectMeta, time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC), "5f3c2a1b")
 	errs := validation.ValidatePod(pod)
 	for _, err := range errs {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"reflect"
 	"testing"
 
 	"github.com/orrery-dev/orrery/api"
@@ -33,46 +32,74 @@ func FuzzValidate(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, k := range []struct {
-			Group, Kind string
-			New         func() api.Object
-		}{
-			{"", "Pod", func() api.Object { return &api.Pod{} }},
-			{"", "Node", func() api.Object { return &api.Node{} }},
-			{"", "Namespace", func() api.Object { return &api.Namespace{} }},
-			{"", "Event", func() api.Object { return &api.Event{} }},
-			{"apps", "ReplicaSet", func() api.Object { return &api.ReplicaSet{} }},
-			{"coordination.k8s.io", "Lease", func() api.Object { return &api.Lease{} }},
-		} {
-			objType := reflect.TypeOf(k.New()).Elem()
-			obj := reflect.New(objType).Interface().(api.Object)
+		for _, k := range fuzzKinds() {
+			obj := k.newObj()
 			if err := json.Unmarshal(data, obj); err != nil {
 				continue
 			}
-			Default(obj)
-			fresh := k.New()
-			Default(fresh)
+			k.defaults(obj)
+			fresh := k.newObj()
+			k.defaults(fresh)
 			before, err := json.Marshal(obj)
 			if err != nil {
-				t.Fatalf("%s: encode: %v", k.Kind, err)
+				t.Fatalf("%s: encode: %v", k.kind, err)
 			}
-			for _, errs := range []ErrorList{
-				Validate(obj), ValidateUpdate(obj, obj), ValidateUpdate(obj, fresh), ValidateUpdate(fresh, obj),
-				ValidateStatusUpdate(obj, fresh),
-			} {
+			for _, errs := range k.checks(obj, fresh) {
 				for _, e := range errs {
 					_ = e.Error()
 				}
-				_ = errs.ToStatus(k.Group, k.Kind, obj.GetObjectMeta().Name)
+				_ = errs.ToStatus(k.group, k.kind, obj.GetObjectMeta().Name)
 			}
 			UpdateGeneration(fresh, obj)
 			after, err := json.Marshal(obj)
 			if err != nil {
-				t.Fatalf("%s: encode: %v", k.Kind, err)
+				t.Fatalf("%s: encode: %v", k.kind, err)
 			}
 			if string(before) != string(after) {
-				t.Fatalf("%s: validation changed the object:\n%s\n%s", k.Kind, before, after)
+				t.Fatalf("%s: validation changed the object:\n%s\n%s", k.kind, before, after)
 			}
 		}
 	})
+}
+
+// fuzzKind is one kind as FuzzValidate exercises it.
+type fuzzKind struct {
+	group, kind string
+	newObj      func() api.Object
+	defaults    func(api.Object)
+	// checks validates obj as a create, an update of itself and of fresh (and fresh of
+	// it), and a status update.
+	checks func(obj, fresh api.Object) []ErrorList
+}
+
+func fuzzKindOf[T api.Object](group, kind string, newObj func() T, defaults func(T), validate func(T) ErrorList, update, status func(T, T) ErrorList) fuzzKind {
+	return fuzzKind{
+		group: group, kind: kind,
+		newObj: func() api.Object { return newObj() },
+		defaults: func(obj api.Object) {
+			if defaults != nil {
+				defaults(obj.(T))
+			}
+		},
+		checks: func(obj, fresh api.Object) []ErrorList {
+			o, f := obj.(T), fresh.(T)
+			out := []ErrorList{validate(o), update(o, o), update(o, f), update(f, o)}
+			if status != nil {
+				out = append(out, status(o, f))
+			}
+			return out
+		},
+	}
+}
+
+func fuzzKinds() []fuzzKind {
+	return []fuzzKind{
+		fuzzKindOf("", "Pod", func() *api.Pod { return &api.Pod{} }, DefaultPod, ValidatePod, ValidatePodUpdate, ValidatePodStatusUpdate),
+		fuzzKindOf("", "Node", func() *api.Node { return &api.Node{} }, DefaultNode, ValidateNode, ValidateNodeUpdate, ValidateNodeUpdate),
+		fuzzKindOf("", "Namespace", func() *api.Namespace { return &api.Namespace{} }, DefaultNamespace, ValidateNamespace, ValidateNamespaceUpdate, ValidateNamespaceStatusUpdate),
+		fuzzKindOf("", "Event", func() *api.Event { return &api.Event{} }, nil, ValidateEvent, ValidateEventUpdate, nil),
+		fuzzKindOf("apps", "ReplicaSet", func() *api.ReplicaSet { return &api.ReplicaSet{} }, DefaultReplicaSet, ValidateReplicaSet, ValidateReplicaSetUpdate, ValidateReplicaSetStatusUpdate),
+		fuzzKindOf("apps", "Deployment", func() *api.Deployment { return &api.Deployment{} }, DefaultDeployment, ValidateDeployment, ValidateDeploymentUpdate, ValidateDeploymentStatusUpdate),
+		fuzzKindOf("coordination.k8s.io", "Lease", func() *api.Lease { return &api.Lease{} }, nil, ValidateLease, ValidateLeaseUpdate, nil),
+	}
 }

@@ -35,7 +35,6 @@ func TestValidateNode(t *testing.T) {
 			n := validNode()
 			tt.mutate(n)
 			checkErrors(t, ValidateNode(n), tt.want)
-			checkErrors(t, Validate(n), tt.want)
 		})
 	}
 }
@@ -67,8 +66,6 @@ func TestValidateNodeUpdate(t *testing.T) {
 			n := validNode()
 			tt.mutate(n)
 			checkErrors(t, ValidateNodeUpdate(n, old), tt.want)
-			checkErrors(t, ValidateUpdate(n, old), tt.want)
-			checkErrors(t, ValidateStatusUpdate(n, old), tt.want)
 		})
 	}
 }
@@ -93,7 +90,6 @@ func TestValidateNamespace(t *testing.T) {
 			n := validNamespace()
 			tt.mutate(n)
 			checkErrors(t, ValidateNamespace(n), tt.want)
-			checkErrors(t, Validate(n), tt.want)
 		})
 	}
 }
@@ -119,7 +115,6 @@ func TestValidateNamespaceUpdates(t *testing.T) {
 			n := validNamespace()
 			tt.mutate(n)
 			checkErrors(t, ValidateNamespaceUpdate(n, old), tt.wantUpdate)
-			checkErrors(t, ValidateUpdate(n, old), tt.wantUpdate)
 			checkErrors(t, ValidateNamespaceStatusUpdate(n, old), tt.wantStatus)
 		})
 	}
@@ -132,7 +127,7 @@ func TestValidateNamespaceUpdates(t *testing.T) {
 		n.DeletionTimestamp = &created
 		checkErrors(t, ValidateNamespaceStatusUpdate(n, old), []fieldErr{{ErrorTypeInvalid, "status.phase"}})
 		n.Status.Phase = api.NamespaceTerminating
-		checkErrors(t, ValidateStatusUpdate(n, old), nil)
+		checkErrors(t, ValidateNamespaceStatusUpdate(n, old), nil)
 	})
 }
 
@@ -176,7 +171,6 @@ func TestValidateEvent(t *testing.T) {
 			e := validEvent()
 			tt.mutate(e)
 			checkErrors(t, ValidateEvent(e), tt.want)
-			checkErrors(t, Validate(e), tt.want)
 		})
 	}
 }
@@ -199,7 +193,6 @@ func TestValidateEventUpdate(t *testing.T) {
 			e := validEvent()
 			tt.mutate(e)
 			checkErrors(t, ValidateEventUpdate(e, old), tt.want)
-			checkErrors(t, ValidateUpdate(e, old), tt.want)
 		})
 	}
 }
@@ -258,7 +251,6 @@ func TestValidateReplicaSet(t *testing.T) {
 			rs := validReplicaSet()
 			tt.mutate(rs)
 			checkErrors(t, ValidateReplicaSet(rs), tt.want)
-			checkErrors(t, Validate(rs), tt.want)
 		})
 	}
 }
@@ -286,7 +278,6 @@ func TestValidateReplicaSetUpdate(t *testing.T) {
 			rs := validReplicaSet()
 			tt.mutate(rs)
 			checkErrors(t, ValidateReplicaSetUpdate(rs, old), tt.want)
-			checkErrors(t, ValidateUpdate(rs, old), tt.want)
 		})
 	}
 }
@@ -316,7 +307,6 @@ func TestValidateReplicaSetStatusUpdate(t *testing.T) {
 			rs := validReplicaSet()
 			rs.Status = tt.status
 			checkErrors(t, ValidateReplicaSetStatusUpdate(rs, old), tt.want)
-			checkErrors(t, ValidateStatusUpdate(rs, old), tt.want)
 		})
 	}
 }
@@ -326,7 +316,7 @@ func TestValidateScale(t *testing.T) {
 	s := &api.Scale{ObjectMeta: api.ObjectMeta{Name: "web", Namespace: "default"}, Spec: api.ScaleSpec{Replicas: 2}}
 	checkErrors(t, ValidateScale(s), nil)
 	s.Spec.Replicas = -1
-	checkErrors(t, Validate(s), []fieldErr{{ErrorTypeInvalid, "spec.replicas"}})
+	checkErrors(t, ValidateScale(s), []fieldErr{{ErrorTypeInvalid, "spec.replicas"}})
 }
 
 func TestValidateLease(t *testing.T) {
@@ -349,7 +339,6 @@ func TestValidateLease(t *testing.T) {
 			l := validLease()
 			tt.mutate(l)
 			checkErrors(t, ValidateLease(l), tt.want)
-			checkErrors(t, Validate(l), tt.want)
 			old := validLease()
 			l.Namespace = old.Namespace
 			var wantUpdate []fieldErr
@@ -361,13 +350,4 @@ func TestValidateLease(t *testing.T) {
 			checkErrors(t, ValidateLeaseUpdate(l, old), wantUpdate)
 		})
 	}
-}
-
-func TestValidateUnknownAndMismatchedKinds(t *testing.T) {
-	t.Parallel()
-	other := &api.PartialObjectMetadata{}
-	checkErrors(t, Validate(other), []fieldErr{{ErrorTypeInvalid, "kind"}})
-	checkErrors(t, ValidateUpdate(other, other), []fieldErr{{ErrorTypeInvalid, "kind"}})
-	checkErrors(t, ValidateUpdate(validPod(), validNode()), []fieldErr{{ErrorTypeInvalid, "kind"}})
-	checkErrors(t, ValidateStatusUpdate(validLease(), validLease()), []fieldErr{{ErrorTypeInvalid, "kind"}})
 }

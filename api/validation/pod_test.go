@@ -241,7 +241,6 @@ func TestValidatePod(t *testing.T) {
 			tt.mutate(pod)
 			before := *pod.DeepCopy()
 			checkErrors(t, ValidatePod(pod), tt.want)
-			checkErrors(t, Validate(pod), tt.want)
 			if !semanticEqual(before, *pod) {
 				t.Error("validation changed the pod")
 			}
@@ -401,7 +400,6 @@ func TestValidatePodUpdate(t *testing.T) {
 			pod := old.DeepCopy()
 			tt.mutate(pod)
 			checkErrors(t, ValidatePodUpdate(pod, old), tt.want)
-			checkErrors(t, ValidateUpdate(pod, old), tt.want)
 		})
 	}
 }
@@ -486,7 +484,6 @@ func TestValidatePodStatusUpdate(t *testing.T) {
 			pod := old.DeepCopy()
 			tt.mutate(pod)
 			checkErrors(t, ValidatePodStatusUpdate(pod, old), tt.want)
-			checkErrors(t, ValidateStatusUpdate(pod, old), tt.want)
 		})
 	}
 }
@@ -508,7 +505,6 @@ func TestValidateBinding(t *testing.T) {
 			t.Parallel()
 			b := &api.Binding{ObjectMeta: api.ObjectMeta{Name: "web", Namespace: "default"}, Target: tt.target}
 			checkErrors(t, ValidateBinding(b), tt.want)
-			checkErrors(t, Validate(b), tt.want)
 		})
 	}
 }

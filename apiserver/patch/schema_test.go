@@ -94,7 +94,7 @@ func TestSchemaFor(t *testing.T) {
 
 func TestSchemaForUnknownKind(t *testing.T) {
 	t.Parallel()
-	if s := SchemaFor("Deployment"); s != nil {
+	if s := SchemaFor("StatefulSet"); s != nil {
 		t.Errorf("got %+v, want nil", s)
 	}
 }
