@@ -6,7 +6,6 @@ import (
 	"github.com/orrery-dev/orrery/api"
 )
 
-
 // The Default functions fill the fields Kubernetes defaults when an object is decoded,
 // leaving every field that is already set alone (each kind's registration calls its
 // own).
