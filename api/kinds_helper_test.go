@@ -13,5 +13,6 @@ func testKinds() []KindInfo {
 		kind("Event", func() Object { return &Event{} }, func() ListObject { return &EventList{} }),
 		kind("ReplicaSet", func() Object { return &ReplicaSet{} }, func() ListObject { return &ReplicaSetList{} }),
 		kind("Lease", func() Object { return &Lease{} }, func() ListObject { return &LeaseList{} }),
+		kind("Deployment", func() Object { return &Deployment{} }, func() ListObject { return &DeploymentList{} }),
 	}
 }

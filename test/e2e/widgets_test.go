@@ -69,8 +69,6 @@ func TestEmbeddedWidgets(t *testing.T) {
 	})
 
 	wantRow(t, s.kubectl(t, "api-resources", "--api-group", "example.orrery.dev"), "widgets", "wd", "example.orrery.dev/v1", "true", "Widget")
-	// A watch that sees the widget appear and get built.
-	watch := s.kubectlWatch(t, "get", "widgets", "-w")
 	manifest := "apiVersion: example.orrery.dev/v1\nkind: Widget\nmetadata:\n  name: sprocket\n  namespace: default\nspec:\n  size: 3\n  color: blue\n"
 	if out := s.kubectlStdin(t, manifest, "apply", "-f", "-"); strings.TrimSpace(out) != "widget.example.orrery.dev/sprocket created" {
 		t.Errorf("apply: got %q", out)
@@ -85,9 +83,21 @@ func TestEmbeddedWidgets(t *testing.T) {
 	if out := s.kubectlStdin(t, manifest, "apply", "-f", "-"); strings.TrimSpace(out) != "widget.example.orrery.dev/sprocket unchanged" {
 		t.Errorf("apply again: got %q", out)
 	}
-	eventually(t, "the watch shows the widget Pending, then Ready", func() (bool, string) {
+	// A watch lists the widget, then sees it change and get built again.
+	watch := s.kubectlWatch(t, "get", "widgets", "-w")
+	eventually(t, "the watch lists the widget", func() (bool, string) {
 		got := watch.String()
-		return strings.Contains(got, "Pending") && strings.Contains(got, "Ready"), got
+		return strings.Contains(got, "sprocket"), got
+	})
+	s.kubectl(t, "patch", "widget", "sprocket", "--type=merge", "-p", `{"spec":{"size":5}}`)
+	eventually(t, "the watch shows the new size", func() (bool, string) {
+		got := watch.String()
+		for _, r := range rows(got) {
+			if len(r) >= 4 && r[0] == "sprocket" && r[1] == "5" && r[3] == "Ready" {
+				return true, got
+			}
+		}
+		return false, got
 	})
 	// The kind's own validation, and kubectl's strict validation against its schema.
 	if _, errOut, err := s.kubectlResult(t, strings.Replace(manifest, "size: 3", "size: 300", 1), "apply", "-f", "-"); err == nil ||
