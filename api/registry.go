@@ -90,6 +90,13 @@ type Kind[T Object] struct {
 	// PrepareForDelete changes an object that a delete marks for deletion (a
 	// namespace turns Terminating). Nil means nothing.
 	PrepareForDelete func(obj T)
+	// MergeRules are the kind's strategic-merge-patch rules (Kubernetes'
+	// patchStrategy and patchMergeKey tags), by field path below the object:
+	// "spec.containers" is merged by "name", "spec.containers.ports" (a path through a
+	// list goes on in its elements) by "containerPort". The rules of metadata
+	// (finalizers, ownerReferences) hold for every kind and need not be given. Nil
+	// means lists are replaced by a patch.
+	MergeRules map[string]MergeRule
 	// Columns are the columns of the kind's Tables (kubectl get), NAME first; Row
 	// returns the cells of one object, one per column, at time now. Nil Columns means
 	// Kubernetes' default: NAME and "Created At".
@@ -100,6 +107,14 @@ type Kind[T Object] struct {
 	// sets the desired ones. Required with a "scale" subresource.
 	Replicas    func(obj T) (spec, status int32, selector *LabelSelector)
 	SetReplicas func(obj T, replicas int32)
+}
+
+// MergeRule is how a strategic merge patch merges one list field: Strategy "merge"
+// (optionally with ",retainKeys") with the elements matched by their field Key; a
+// list of primitives merged as a set has no Key.
+type MergeRule struct {
+	Strategy string
+	Key      string
 }
 
 // KindInfo is a registered kind as the apiserver and clients see it, whatever its Go
@@ -114,6 +129,8 @@ type KindInfo struct {
 	StorageKey string
 	// Columns are the columns of the kind's Tables, if the registration gives them.
 	Columns []TableColumnDefinition
+	// MergeRules are the kind's strategic-merge-patch rules (see Kind.MergeRules).
+	MergeRules map[string]MergeRule
 	// New returns an empty object of the kind with its TypeMeta set.
 	New func() Object
 	// NewList returns an empty list of the kind with its TypeMeta set.
@@ -310,8 +327,8 @@ func Register[T Object](r *Registry, k Kind[T]) error {
 		SingularName: k.SingularName, Namespaced: k.Namespaced,
 		ShortNames: k.ShortNames, Categories: k.Categories, Subresources: k.Subresources, Verbs: k.Verbs,
 		ReturnDeletedObject: k.ReturnDeletedObject, Expires: k.Expires, AllowCreateOnUpdate: k.AllowCreateOnUpdate,
-		IndexFields: k.IndexFields,
-		goType:      goType,
+		IndexFields: k.IndexFields, MergeRules: k.MergeRules,
+		goType: goType,
 	}
 	if info.ListKind == "" {
 		info.ListKind = k.Kind + "List"

@@ -42,7 +42,7 @@ func newResource(s *Server, kind api.KindInfo, st storage.Interface) *resource {
 	for k := range kind.SelectableFields(kind.New()) {
 		f[k] = true
 	}
-	return &resource{s: s, kind: kind, gr: kind.GroupResource(), store: st, fields: f, attrs: attrsOf(kind), schema: patch.SchemaFor(kind.Kind)}
+	return &resource{s: s, kind: kind, gr: kind.GroupResource(), store: st, fields: f, attrs: attrsOf(kind), schema: patch.SchemaOf(kind.MergeRules)}
 }
 
 func (res *resource) now() time.Time { return res.s.cfg.Now() }

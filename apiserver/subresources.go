@@ -115,7 +115,7 @@ func (res *resource) serveScale(ctx context.Context, w http.ResponseWriter, r *h
 		}
 		change = func(*api.Scale) (*api.Scale, error) { return want, nil }
 	case "patch":
-		apply, st := patchFunc(r.Header.Get("Content-Type"), patch.SchemaFor("Scale"))
+		apply, st := patchFunc(r.Header.Get("Content-Type"), patch.SchemaOf(nil))
 		if st != nil {
 			writeStatus(w, st)
 			return

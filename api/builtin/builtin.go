@@ -32,6 +32,62 @@ func Register(r *api.Registry) error {
 	return nil
 }
 
+// The strategic-merge-patch rules of Kubernetes' types (their patchStrategy and
+// patchMergeKey tags), by field path.
+var (
+	merge       = func(key string) api.MergeRule { return api.MergeRule{Strategy: "merge", Key: key} }
+	mergeRetain = func(key string) api.MergeRule { return api.MergeRule{Strategy: "merge,retainKeys", Key: key} }
+)
+
+// mergeRules joins rule sets, each below its prefix ("spec." for a pod's spec).
+func mergeRules(sets ...map[string]api.MergeRule) map[string]api.MergeRule {
+	out := map[string]api.MergeRule{}
+	for _, set := range sets {
+		for path, r := range set {
+			out[path] = r
+		}
+	}
+	return out
+}
+
+func prefixed(prefix string, rules map[string]api.MergeRule) map[string]api.MergeRule {
+	out := make(map[string]api.MergeRule, len(rules))
+	for path, r := range rules {
+		out[prefix+path] = r
+	}
+	return out
+}
+
+// objectMetaRules are meta/v1 ObjectMeta's (for embedded metadata: a template's).
+func objectMetaRules() map[string]api.MergeRule {
+	return map[string]api.MergeRule{"finalizers": merge(""), "ownerReferences": merge("uid")}
+}
+
+// podSpecRules are core/v1 PodSpec's, with Container's in each list of containers.
+func podSpecRules() map[string]api.MergeRule {
+	rules := map[string]api.MergeRule{
+		"volumes":                   mergeRetain("name"),
+		"imagePullSecrets":          merge("name"),
+		"hostAliases":               merge("ip"),
+		"topologySpreadConstraints": merge("topologyKey"),
+		"schedulingGates":           merge("name"),
+		"resourceClaims":            mergeRetain("name"),
+	}
+	for _, list := range []string{"initContainers", "containers", "ephemeralContainers"} {
+		rules[list] = merge("name")
+		rules[list+".ports"] = merge("containerPort")
+		rules[list+".env"] = merge("name")
+		rules[list+".volumeMounts"] = merge("mountPath")
+		rules[list+".volumeDevices"] = merge("devicePath")
+	}
+	return rules
+}
+
+// podTemplateRules are those of a workload's spec.template.
+func podTemplateRules() map[string]api.MergeRule {
+	return mergeRules(prefixed("spec.template.metadata.", objectMetaRules()), prefixed("spec.template.spec.", podSpecRules()))
+}
+
 // causes adapts a validator to a registration.
 func causes[T any](f func(T) validation.ErrorList) func(T) []api.StatusCause {
 	return func(obj T) []api.StatusCause { return f(obj).Causes() }
@@ -56,6 +112,12 @@ func pods(r *api.Registry) error {
 		Validate:             causes(validation.ValidatePod),
 		ValidateUpdate:       causes2(validation.ValidatePodUpdate),
 		ValidateStatusUpdate: causes2(validation.ValidatePodStatusUpdate),
+		MergeRules: mergeRules(prefixed("spec.", podSpecRules()), map[string]api.MergeRule{
+			"status.conditions":            merge("type"),
+			"status.podIPs":                merge("ip"),
+			"status.hostIPs":               merge("ip"),
+			"status.resourceClaimStatuses": mergeRetain("name"),
+		}),
 		SelectableFields: func(p *api.Pod) map[string]string {
 			podIP := p.Status.PodIP
 			if podIP == "" && len(p.Status.PodIPs) > 0 {
@@ -130,6 +192,11 @@ func nodes(r *api.Registry) error {
 		Validate:             causes(validation.ValidateNode),
 		ValidateUpdate:       causes2(validation.ValidateNodeUpdate),
 		ValidateStatusUpdate: causes2(validation.ValidateNodeUpdate),
+		MergeRules: map[string]api.MergeRule{
+			"spec.podCIDRs":     merge(""),
+			"status.conditions": merge("type"),
+			"status.addresses":  merge("type"),
+		},
 		SelectableFields: func(n *api.Node) map[string]string {
 			return map[string]string{"spec.unschedulable": strconv.FormatBool(n.Spec.Unschedulable)}
 		},
@@ -159,6 +226,7 @@ func namespaces(r *api.Registry) error {
 		Validate:             causes(validation.ValidateNamespace),
 		ValidateUpdate:       causes2(validation.ValidateNamespaceUpdate),
 		ValidateStatusUpdate: causes2(validation.ValidateNamespaceStatusUpdate),
+		MergeRules:           map[string]api.MergeRule{"status.conditions": merge("type")},
 		SelectableFields: func(ns *api.Namespace) map[string]string {
 			return map[string]string{"status.phase": string(ns.Status.Phase), "name": ns.Name}
 		},
@@ -202,6 +270,7 @@ func replicaSets(r *api.Registry) error {
 		Validate:             causes(validation.ValidateReplicaSet),
 		ValidateUpdate:       causes2(validation.ValidateReplicaSetUpdate),
 		ValidateStatusUpdate: causes2(validation.ValidateReplicaSetStatusUpdate),
+		MergeRules:           mergeRules(podTemplateRules(), map[string]api.MergeRule{"status.conditions": merge("type")}),
 		SelectableFields: func(rs *api.ReplicaSet) map[string]string {
 			return map[string]string{"status.replicas": strconv.Itoa(int(rs.Status.Replicas))}
 		},
@@ -224,6 +293,7 @@ func deployments(r *api.Registry) error {
 		Validate:             causes(validation.ValidateDeployment),
 		ValidateUpdate:       causes2(validation.ValidateDeploymentUpdate),
 		ValidateStatusUpdate: causes2(validation.ValidateDeploymentStatusUpdate),
+		MergeRules:           mergeRules(podTemplateRules(), map[string]api.MergeRule{"status.conditions": merge("type")}),
 		Replicas: func(d *api.Deployment) (int32, int32, *api.LabelSelector) {
 			return ptrValue(d.Spec.Replicas), d.Status.Replicas, d.Spec.Selector
 		},

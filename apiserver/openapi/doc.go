@@ -12,7 +12,7 @@
 //   - every kind of api.Kinds, its list kind and the kinds of its subresources (Scale,
 //     Binding) have a component schema carrying x-kubernetes-group-version-kind;
 //   - the strategic merge patch extensions (x-kubernetes-patch-strategy and
-//     x-kubernetes-patch-merge-key) are those of patch.SchemaFor, so kubectl computes
+//     x-kubernetes-patch-merge-key) are those of the kinds' merge rules (patch.SchemaOf), so kubectl computes
 //     the patches the server applies;
 //   - every PATCH, PUT and POST operation has the dryRun, fieldManager and
 //     fieldValidation query parameters, written inline; every PATCH operation accepts

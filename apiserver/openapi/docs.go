@@ -81,7 +81,7 @@ func New(kinds []api.KindInfo) (*Docs, error) {
 		}
 		g.gvks[kn] = append(g.gvks[kn], GroupVersionKind{Group: k.Group, Version: k.Version, Kind: k.Kind})
 		g.gvks[ln] = append(g.gvks[ln], GroupVersionKind{Group: k.Group, Version: k.Version, Kind: k.ListKind})
-		if err := g.addPatchMeta(kt, kn, patch.SchemaFor(k.Kind)); err != nil {
+		if err := g.addPatchMeta(kt, kn, patch.SchemaOf(k.MergeRules)); err != nil {
 			return nil, err
 		}
 		served = append(served, named{kind: k, kindName: kn, listName: ln, kindType: kt, listType: lt})
@@ -101,7 +101,7 @@ func New(kinds []api.KindInfo) (*Docs, error) {
 		}
 		if len(g.gvks[sub.schema]) == 0 {
 			g.gvks[sub.schema] = []GroupVersionKind{*sub.gvk}
-			if err := g.addPatchMeta(t, sub.schema, patch.SchemaFor(sub.gvk.Kind)); err != nil {
+			if err := g.addPatchMeta(t, sub.schema, patch.SchemaOf(nil)); err != nil {
 				return nil, err
 			}
 		}

@@ -311,18 +311,18 @@ func TestPatchExtensionsMatchPatchPackage(t *testing.T) {
 				t.Errorf("document: strategy %q, merge key %q; want %q, %q", got.PatchStrategy, got.PatchMergeKey, tt.wantStrategy, tt.wantKey)
 			}
 			var wantStrategy, wantKey string
-			if ps := patchMetaAt(patch.SchemaFor(tt.kind), path); ps != nil {
+			if ps := patchMetaAt(patch.SchemaOf(kindInfo(t, tt.kind).MergeRules), path); ps != nil {
 				wantStrategy, wantKey = ps.PatchStrategy, ps.PatchMergeKey
 			}
 			if got.PatchStrategy != wantStrategy || got.PatchMergeKey != wantKey {
-				t.Errorf("document: strategy %q, merge key %q; patch.SchemaFor: %q, %q", got.PatchStrategy, got.PatchMergeKey, wantStrategy, wantKey)
+				t.Errorf("document: strategy %q, merge key %q; the kind's merge rules: %q, %q", got.PatchStrategy, got.PatchMergeKey, wantStrategy, wantKey)
 			}
 		})
 	}
 }
 
 // TestEveryPatchExtensionComesFromPatchPackage walks each kind's schema and checks
-// that the patch extensions met on the way are exactly those patch.SchemaFor gives for
+// that the patch extensions met on the way are exactly those the kind's merge rules give for
 // that path, in both directions for the fields Orrery serves.
 func TestEveryPatchExtensionComesFromPatchPackage(t *testing.T) {
 	t.Parallel()
@@ -358,7 +358,7 @@ func TestEveryPatchExtensionComesFromPatchPackage(t *testing.T) {
 						wantStrategy, wantKey = fs.PatchStrategy, fs.PatchMergeKey
 					}
 					if p.PatchStrategy != wantStrategy || p.PatchMergeKey != wantKey {
-						t.Errorf("%s.%s: strategy %q, merge key %q; patch.SchemaFor: %q, %q",
+						t.Errorf("%s.%s: strategy %q, merge key %q; the kind's merge rules: %q, %q",
 							path, name, p.PatchStrategy, p.PatchMergeKey, wantStrategy, wantKey)
 					}
 					if wantStrategy != "" {
@@ -367,7 +367,7 @@ func TestEveryPatchExtensionComesFromPatchPackage(t *testing.T) {
 					walk(p, fs, path+"."+name, depth+1)
 				}
 			}
-			walk(root, patch.SchemaFor(k.Kind), k.Kind, 0)
+			walk(root, patch.SchemaOf(k.MergeRules), k.Kind, 0)
 			if checked == 0 {
 				t.Errorf("no patch extension met in %s", k.Kind)
 			}

@@ -16,7 +16,7 @@ const benchPod = `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web-7d4b9c
 	{"type":"Ready","status":"False"},{"type":"ContainersReady","status":"False"}]}}`
 
 func BenchmarkStrategicMergePatchKubeletStatus(b *testing.B) {
-	doc, schema := []byte(benchPod), SchemaFor("Pod")
+	doc, schema := []byte(benchPod), schemaFor("Pod")
 	p := []byte(`{"status":{"$setElementOrder/conditions":[{"type":"PodScheduled"},{"type":"Initialized"},{"type":"Ready"},{"type":"ContainersReady"}],
 		"conditions":[{"type":"Ready","status":"True"},{"type":"ContainersReady","status":"True"}],"phase":"Running","podIP":"10.0.0.7","podIPs":[{"ip":"10.0.0.7"}]}}`)
 	b.ReportAllocs()
@@ -42,7 +42,7 @@ func BenchmarkStrategicMergePatchLargeList(b *testing.B) {
 	}
 	doc.WriteString(`]}]}}`)
 	p.WriteString(`]}]}}`)
-	d, pp, schema := []byte(doc.String()), []byte(p.String()), SchemaFor("Pod")
+	d, pp, schema := []byte(doc.String()), []byte(p.String()), schemaFor("Pod")
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := StrategicMergePatch(d, pp, schema); err != nil {

@@ -7,8 +7,8 @@
 //     array indices count from the end) and its error messages.
 //   - [StrategicMergePatch]: application/strategic-merge-patch+json, Kubernetes' strategic
 //     merge patch, driven by a [Schema] that records the patchStrategy and patchMergeKey
-//     struct tags of the Kubernetes API types ([SchemaFor] gives the schema of each kind
-//     Orrery serves).
+//     struct tags of the Kubernetes API types ([SchemaOf] builds the schema of a kind
+//     from its registration's merge rules).
 //
 // All three work on generic JSON: documents are decoded into map[string]any, []any,
 // string, bool, nil and json.Number (integers keep their exact value), never into Go API

@@ -2,6 +2,7 @@ package patch_test
 
 import (
 	"fmt"
+	"github.com/orrery-dev/orrery/api/builtin"
 
 	"github.com/orrery-dev/orrery/apiserver/patch"
 )
@@ -12,7 +13,7 @@ func ExampleStrategicMergePatch() {
 	p := []byte(`{"metadata":{"finalizers":["b"]},
 		"spec":{"containers":[{"name":"app","image":"app:2"}],"tolerations":[{"key":"y","operator":"Exists"}]}}`)
 
-	out, err := patch.StrategicMergePatch(pod, p, patch.SchemaFor("Pod"))
+	out, err := patch.StrategicMergePatch(pod, p, podSchema())
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -44,4 +45,10 @@ func ExampleJSONPatch() {
 	// Output:
 	// {"metadata":{"name":"web"},"spec":{"containers":[{"image":"app:2","name":"app"}]}} <nil>
 	// add operation does not apply: doc is missing path: "/spec/foo/bar": missing value
+}
+
+// podSchema is the strategic merge patch schema of pods, from their registration.
+func podSchema() *patch.Schema {
+	pods, _ := builtin.Registry().ByResource("", "pods")
+	return patch.SchemaOf(pods.MergeRules)
 }

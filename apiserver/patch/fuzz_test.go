@@ -103,7 +103,7 @@ func FuzzStrategicMergePatch(f *testing.F) {
 	f.Fuzz(func(t *testing.T, doc, patch string, podSchema bool) {
 		var schema *Schema
 		if podSchema {
-			schema = SchemaFor("Pod")
+			schema = schemaFor("Pod")
 		}
 		got, err := StrategicMergePatch([]byte(doc), []byte(patch), schema)
 		checkResult(t, got, err)

@@ -63,7 +63,7 @@ func TestStrategicMergeKeysCompareAsKubernetes(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := StrategicMergePatch([]byte(tc.doc), []byte(tc.patch), SchemaFor("Pod"))
+			got, err := StrategicMergePatch([]byte(tc.doc), []byte(tc.patch), schemaFor("Pod"))
 			tc.check(t, got, err)
 		})
 	}

@@ -2,7 +2,11 @@ package patch
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
+
+	"github.com/orrery-dev/orrery/api"
 )
 
 // Patch strategies, as written in Kubernetes' patchStrategy struct tags.
@@ -87,59 +91,44 @@ func (s *Schema) strategy() (string, error) {
 	return "", fmt.Errorf("unexpected patch strategy: %v", parts)
 }
 
-// SchemaFor returns the strategic merge patch schema of a kind Orrery serves: "Pod",
-// "Node", "Namespace", "Event", "ReplicaSet", "Deployment", "Lease", "Binding" and
-// "Scale". It is built
-// from the patchStrategy and patchMergeKey tags of Kubernetes' core/v1, apps/v1,
-// coordination/v1, autoscaling/v1 and meta/v1 types. Every call returns a new Schema,
-// which callers may keep and share. Unknown kinds give nil, which merges no lists.
-//
-// Lists Kubernetes gives no strategy are replaced by a patch; among them pod
-// tolerations, node taints, container command, args and envFrom, pod and container
-// status lists, and namespace spec.finalizers.
-func SchemaFor(kind string) *Schema {
-	switch kind {
-	case "Pod":
-		return &Schema{Fields: map[string]*Schema{
-			"metadata": objectMetaSchema(),
-			"spec":     podSpecSchema(),
-			"status":   podStatusSchema(),
-		}}
-	case "ReplicaSet", "Deployment":
-		return &Schema{Fields: map[string]*Schema{
-			"metadata": objectMetaSchema(),
-			"spec": {Fields: map[string]*Schema{
-				"template": podTemplateSpecSchema(),
-			}},
-			"status": {Fields: map[string]*Schema{
-				"conditions": mergeList("type", nil),
-			}},
-		}}
-	case "Node":
-		return &Schema{Fields: map[string]*Schema{
-			"metadata": objectMetaSchema(),
-			"spec": {Fields: map[string]*Schema{
-				// +patchStrategy=merge, a set of primitives.
-				"podCIDRs": {PatchStrategy: StrategyMerge},
-			}},
-			"status": {Fields: map[string]*Schema{
-				"conditions": mergeList("type", nil),
-				"addresses":  mergeList("type", nil),
-			}},
-		}}
-	case "Namespace":
-		return &Schema{Fields: map[string]*Schema{
-			"metadata": objectMetaSchema(),
-			"status": {Fields: map[string]*Schema{
-				"conditions": mergeList("type", nil),
-			}},
-		}}
-	case "Event", "Lease", "Binding", "Scale":
-		return &Schema{Fields: map[string]*Schema{
-			"metadata": objectMetaSchema(),
-		}}
+// SchemaOf returns the strategic merge patch schema of a kind whose registration gives
+// rules (api.Kind.MergeRules), with the rules of metadata every kind has (finalizers
+// merged as a set, ownerReferences by uid). Every call returns a new Schema, which
+// callers may keep and share. Nil rules give metadata's alone: every other list is
+// replaced by a patch.
+func SchemaOf(rules map[string]api.MergeRule) *Schema {
+	root := &Schema{Fields: map[string]*Schema{"metadata": objectMetaSchema()}}
+	paths := slices.Collect(maps.Keys(rules))
+	// A list's rule before the rules of its elements' fields.
+	slices.SortFunc(paths, func(a, b string) int {
+		if c := strings.Count(a, ".") - strings.Count(b, "."); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	for _, path := range paths {
+		node := root
+		for _, part := range strings.Split(path, ".") {
+			if node.PatchStrategy != "" {
+				// A list: the path goes on in its elements.
+				if node.Elem == nil {
+					node.Elem = &Schema{}
+				}
+				node = node.Elem
+			}
+			if node.Fields == nil {
+				node.Fields = map[string]*Schema{}
+			}
+			child := node.Fields[part]
+			if child == nil {
+				child = &Schema{}
+				node.Fields[part] = child
+			}
+			node = child
+		}
+		node.PatchStrategy, node.PatchMergeKey = rules[path].Strategy, rules[path].Key
 	}
-	return nil
+	return root
 }
 
 // mergeList is a list merged by key.
@@ -152,49 +141,5 @@ func objectMetaSchema() *Schema {
 	return &Schema{Fields: map[string]*Schema{
 		"finalizers":      {PatchStrategy: StrategyMerge},
 		"ownerReferences": mergeList("uid", nil),
-	}}
-}
-
-// podTemplateSpecSchema is core/v1 PodTemplateSpec.
-func podTemplateSpecSchema() *Schema {
-	return &Schema{Fields: map[string]*Schema{
-		"metadata": objectMetaSchema(),
-		"spec":     podSpecSchema(),
-	}}
-}
-
-// podSpecSchema is core/v1 PodSpec.
-func podSpecSchema() *Schema {
-	container := containerSchema()
-	return &Schema{Fields: map[string]*Schema{
-		"volumes":                   {PatchStrategy: StrategyMergeRetainKeys, PatchMergeKey: "name"},
-		"initContainers":            mergeList("name", container),
-		"containers":                mergeList("name", container),
-		"ephemeralContainers":       mergeList("name", container),
-		"imagePullSecrets":          mergeList("name", nil),
-		"hostAliases":               mergeList("ip", nil),
-		"topologySpreadConstraints": mergeList("topologyKey", nil),
-		"schedulingGates":           mergeList("name", nil),
-		"resourceClaims":            {PatchStrategy: StrategyMergeRetainKeys, PatchMergeKey: "name"},
-	}}
-}
-
-// containerSchema is core/v1 Container (and EphemeralContainerCommon).
-func containerSchema() *Schema {
-	return &Schema{Fields: map[string]*Schema{
-		"ports":         mergeList("containerPort", nil),
-		"env":           mergeList("name", nil),
-		"volumeMounts":  mergeList("mountPath", nil),
-		"volumeDevices": mergeList("devicePath", nil),
-	}}
-}
-
-// podStatusSchema is core/v1 PodStatus.
-func podStatusSchema() *Schema {
-	return &Schema{Fields: map[string]*Schema{
-		"conditions":            mergeList("type", nil),
-		"podIPs":                mergeList("ip", nil),
-		"hostIPs":               mergeList("ip", nil),
-		"resourceClaimStatuses": {PatchStrategy: StrategyMergeRetainKeys, PatchMergeKey: "name"},
 	}}
 }

@@ -3,6 +3,8 @@ package patch
 import (
 	"strings"
 	"testing"
+
+	"github.com/orrery-dev/orrery/api/builtin"
 )
 
 // lookup follows a dotted path of field names ("[]" steps into list elements).
@@ -17,7 +19,7 @@ func lookup(s *Schema, path string) *Schema {
 	return s
 }
 
-func TestSchemaFor(t *testing.T) {
+func TestSchemaOf(t *testing.T) {
 	t.Parallel()
 	// Each row is checked against the patchStrategy and patchMergeKey tags of
 	// k8s.io/api core/v1, apps/v1 and k8s.io/apimachinery meta/v1.
@@ -76,9 +78,9 @@ func TestSchemaFor(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.kind+"/"+tc.path, func(t *testing.T) {
 			t.Parallel()
-			s := SchemaFor(tc.kind)
+			s := schemaFor(tc.kind)
 			if s == nil {
-				t.Fatalf("SchemaFor(%q) = nil", tc.kind)
+				t.Fatalf("no schema for %q", tc.kind)
 			}
 			got := lookup(s, tc.path)
 			var strategy, key string
@@ -92,16 +94,31 @@ func TestSchemaFor(t *testing.T) {
 	}
 }
 
-func TestSchemaForUnknownKind(t *testing.T) {
+func TestSchemaOfNoRules(t *testing.T) {
 	t.Parallel()
-	if s := SchemaFor("StatefulSet"); s != nil {
-		t.Errorf("got %+v, want nil", s)
+	s := SchemaOf(nil)
+	if got := lookup(s, "metadata.ownerReferences"); got == nil || got.PatchMergeKey != "uid" {
+		t.Errorf("metadata.ownerReferences: got %+v, want merged by uid", got)
+	}
+	if got := lookup(s, "spec.containers"); got != nil {
+		t.Errorf("spec.containers without rules: got %+v, want no rule", got)
 	}
 }
 
-func TestSchemaForReturnsIndependentSchemas(t *testing.T) {
+// schemaFor is the schema of a built-in kind from its registration; Binding and
+// Scale have metadata's rules alone.
+func schemaFor(kind string) *Schema {
+	for _, k := range builtin.Registry().Kinds() {
+		if k.Kind == kind {
+			return SchemaOf(k.MergeRules)
+		}
+	}
+	return SchemaOf(nil)
+}
+
+func TestSchemaOfReturnsIndependentSchemas(t *testing.T) {
 	t.Parallel()
-	a, b := SchemaFor("Pod"), SchemaFor("Pod")
+	a, b := schemaFor("Pod"), schemaFor("Pod")
 	a.Fields["spec"].Fields["tolerations"] = &Schema{PatchStrategy: StrategyMerge, PatchMergeKey: "key"}
 	if lookup(b, "spec.tolerations") != nil {
 		t.Error("modifying one schema changed another")

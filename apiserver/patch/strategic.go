@@ -28,7 +28,7 @@ const (
 
 // StrategicMergePatch applies an application/strategic-merge-patch+json patch to
 // original, an object, and returns the patched object. schema says which lists merge
-// (see SchemaFor); a nil schema merges no lists.
+// (see SchemaOf); a nil schema merges no lists.
 //
 // It behaves like MergePatch (null deletes a field, objects merge, other values replace)
 // except that:

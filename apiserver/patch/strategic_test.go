@@ -8,7 +8,7 @@ import (
 // deploymentSchema is apps/v1 Deployment, for the examples of Kubernetes' documentation:
 // a ReplicaSet's schema plus spec.strategy, tagged patchStrategy "retainKeys".
 func deploymentSchema() *Schema {
-	s := SchemaFor("ReplicaSet")
+	s := schemaFor("ReplicaSet")
 	s.Fields["spec"].Fields["strategy"] = &Schema{PatchStrategy: StrategyRetainKeys}
 	return s
 }
@@ -20,7 +20,7 @@ type strategicCase struct {
 
 func TestStrategicMergePatch(t *testing.T) {
 	t.Parallel()
-	pod, rs, node, ns := SchemaFor("Pod"), SchemaFor("ReplicaSet"), SchemaFor("Node"), SchemaFor("Namespace")
+	pod, rs, node, ns := schemaFor("Pod"), schemaFor("ReplicaSet"), schemaFor("Node"), schemaFor("Namespace")
 	deploy := deploymentSchema()
 
 	const demo = `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"patch-demo"},"spec":{"replicas":2,
@@ -303,7 +303,7 @@ func TestStrategicMergePatch(t *testing.T) {
 			patch: `{"spec":{"finalizers":[]},"status":{"phase":"Terminating","conditions":[{"type":"NamespaceDeletionContentFailure","status":"False"}]}}`,
 			want:  `{"spec":{"finalizers":[]},"status":{"phase":"Terminating","conditions":[{"type":"NamespaceDeletionContentFailure","status":"False"}]}}`,
 		}},
-		{schema: SchemaFor("Lease"), patchCase: patchCase{
+		{schema: schemaFor("Lease"), patchCase: patchCase{
 			name:  "lease renewal",
 			doc:   `{"metadata":{"name":"n1"},"spec":{"holderIdentity":"n1","leaseDurationSeconds":40,"renewTime":"2024-01-01T00:00:00.000000Z"}}`,
 			patch: `{"spec":{"renewTime":"2024-01-01T00:00:10.000000Z"}}`,
@@ -457,7 +457,7 @@ func TestStrategicMergePatchResultHasNoDirectives(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := StrategicMergePatch([]byte(tc.doc), []byte(tc.patch), SchemaFor("Pod"))
+			got, err := StrategicMergePatch([]byte(tc.doc), []byte(tc.patch), schemaFor("Pod"))
 			if err != nil {
 				t.Fatal(err)
 			}
