@@ -98,10 +98,10 @@ type Kind[T Object] struct {
 	// means lists are replaced by a patch.
 	MergeRules map[string]MergeRule
 	// Columns are the columns of the kind's Tables (kubectl get), NAME first; Row
-	// returns the cells of one object, one per column, at time now. Nil Columns means
-	// Kubernetes' default: NAME and "Created At".
+	// returns the row of one object at time now: its cells, one per column, and any
+	// row conditions. Nil Columns means Kubernetes' default: NAME and "Created At".
 	Columns []TableColumnDefinition
-	Row     func(obj T, now time.Time) []any
+	Row     func(obj T, now time.Time) TableRow
 	// Replicas and SetReplicas serve the scale subresource (autoscaling/v1 Scale):
 	// Replicas reads the desired and observed replicas and the pod selector, SetReplicas
 	// sets the desired ones. Required with a "scale" subresource.
@@ -147,7 +147,7 @@ type KindInfo struct {
 	gracePeriod          func(Object, *DeleteOptions) int64
 	finalizing           func(Object) bool
 	prepareForDelete     func(Object)
-	row                  func(Object, time.Time) []any
+	row                  func(Object, time.Time) TableRow
 	replicas             func(Object) (int32, int32, *LabelSelector)
 	setReplicas          func(Object, int32)
 }
@@ -266,9 +266,9 @@ func (k KindInfo) PrepareForDelete(obj Object) {
 	}
 }
 
-// Row returns the Table cells of obj at time now, for a kind whose registration gives
+// Row returns the Table row of obj at time now, for a kind whose registration gives
 // Columns.
-func (k KindInfo) Row(obj Object, now time.Time) []any { return k.row(obj, now) }
+func (k KindInfo) Row(obj Object, now time.Time) TableRow { return k.row(obj, now) }
 
 // Replicas reads the desired and observed replicas and the pod selector of an object
 // of a kind with a scale subresource.
@@ -384,7 +384,7 @@ func Register[T Object](r *Registry, k Kind[T]) error {
 			return fmt.Errorf("register %s: Columns need a Row", k.Kind)
 		}
 		info.Columns = k.Columns
-		info.row = func(obj Object, now time.Time) []any { return row(obj.(T), now) }
+		info.row = func(obj Object, now time.Time) TableRow { return row(obj.(T), now) }
 	}
 	if info.HasSubresource("scale") {
 		get, set := k.Replicas, k.SetReplicas

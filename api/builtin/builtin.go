@@ -136,6 +136,8 @@ func pods(r *api.Registry) error {
 		},
 		IndexFields: []string{"spec.nodeName"},
 		GracePeriod: podGracePeriod,
+		Columns:     podColumns(),
+		Row:         podRow,
 	})
 }
 
@@ -200,6 +202,8 @@ func nodes(r *api.Registry) error {
 		SelectableFields: func(n *api.Node) map[string]string {
 			return map[string]string{"spec.unschedulable": strconv.FormatBool(n.Spec.Unschedulable)}
 		},
+		Columns: nodeColumns(),
+		Row:     nodeRow,
 	})
 }
 
@@ -230,6 +234,8 @@ func namespaces(r *api.Registry) error {
 		SelectableFields: func(ns *api.Namespace) map[string]string {
 			return map[string]string{"status.phase": string(ns.Status.Phase), "name": ns.Name}
 		},
+		Columns: namespaceColumns(),
+		Row:     namespaceRow,
 	})
 }
 
@@ -255,6 +261,8 @@ func events(r *api.Registry) error {
 				"type":                           ev.Type,
 			}
 		},
+		Columns: eventColumns(),
+		Row:     eventRow,
 	})
 }
 
@@ -278,6 +286,8 @@ func replicaSets(r *api.Registry) error {
 			return ptrValue(rs.Spec.Replicas), rs.Status.Replicas, rs.Spec.Selector
 		},
 		SetReplicas: func(rs *api.ReplicaSet, n int32) { rs.Spec.Replicas = &n },
+		Columns:     replicaSetColumns(),
+		Row:         replicaSetRow,
 	})
 }
 
@@ -298,6 +308,8 @@ func deployments(r *api.Registry) error {
 			return ptrValue(d.Spec.Replicas), d.Status.Replicas, d.Spec.Selector
 		},
 		SetReplicas: func(d *api.Deployment, n int32) { d.Spec.Replicas = &n },
+		Columns:     deploymentColumns(),
+		Row:         deploymentRow,
 	})
 }
 
@@ -316,5 +328,7 @@ func leases(r *api.Registry) error {
 		NewList:             func() api.ListObject { return &api.LeaseList{} },
 		Validate:            causes(validation.ValidateLease),
 		ValidateUpdate:      causes2(validation.ValidateLeaseUpdate),
+		Columns:             leaseColumns(),
+		Row:                 leaseRow,
 	})
 }

@@ -16,7 +16,7 @@ func TestDeploymentColumnDefinitions(t *testing.T) {
 		Priority   int32
 	}
 	var got []column
-	for _, c := range deploymentColumns() {
+	for _, c := range kindOf("Deployment").Columns {
 		got = append(got, column{c.Name, c.Type, c.Priority})
 		if c.Description == "" {
 			t.Errorf("column %q has no description", c.Name)
@@ -29,7 +29,7 @@ func TestDeploymentColumnDefinitions(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("columns (-want +got):\n%s", diff)
 	}
-	if f := deploymentColumns()[0].Format; f != "name" {
+	if f := kindOf("Deployment").Columns[0].Format; f != "name" {
 		t.Errorf("Name column format = %q, want \"name\"", f)
 	}
 }
@@ -110,8 +110,8 @@ func TestDeploymentRow(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			cols := deploymentColumns()
-			row := deploymentRow(tt.d, now)
+			cols := kindOf("Deployment").Columns
+			row := kindOf("Deployment").Row(tt.d, now)
 			if len(row.Cells) != len(cols) {
 				t.Fatalf("row has %d cells for %d columns", len(row.Cells), len(cols))
 			}
@@ -138,7 +138,7 @@ func TestDeploymentRowLeavesObject(t *testing.T) {
 		}}},
 	}
 	want := d.DeepCopy()
-	if got := deploymentRow(d, now).Cells[7]; got != "tier in (a,b)" {
+	if got := kindOf("Deployment").Row(d, now).Cells[7]; got != "tier in (a,b)" {
 		t.Errorf("selector = %q, want %q", got, "tier in (a,b)")
 	}
 	if diff := cmp.Diff(want, d); diff != "" {

@@ -4,20 +4,23 @@
 //	Accept: application/json;as=Table;v=v1;g=meta.k8s.io
 //
 // which is what kubectl get sends. [Table] builds the table for a slice of objects of one
-// kind; the columns and cell values are those of Kubernetes' own printers
+// kind with the columns and rows of the kind's registration (api.Kind.Columns and Row).
+// The built-in kinds' (package api/builtin) are those of Kubernetes' own printers
 // (pkg/printers/internalversion), so kubectl prints the same lines against Orrery as
 // against a real cluster:
 //
 //	Pod         NAME READY STATUS RESTARTS AGE | IP NODE NOMINATED-NODE READINESS-GATES
 //	Node        NAME STATUS ROLES AGE VERSION | INTERNAL-IP EXTERNAL-IP OS-IMAGE KERNEL-VERSION CONTAINER-RUNTIME
 //	ReplicaSet  NAME DESIRED CURRENT READY AGE | CONTAINERS IMAGES SELECTOR
+//	Deployment  NAME READY UP-TO-DATE AVAILABLE AGE | CONTAINERS IMAGES SELECTOR
 //	Namespace   NAME STATUS AGE
 //	Event       LAST-SEEN TYPE REASON OBJECT [SUBOBJECT SOURCE] MESSAGE [FIRST-SEEN COUNT NAME]
 //	Lease       NAME HOLDER AGE
 //	other kinds NAME CREATED-AT
 //
-// Columns after "|" (and in brackets) have priority 1. Any other kind gets Kubernetes'
-// default table: NAME and "Created At", a "date" column holding the RFC 3339 creation time.
+// Columns after "|" (and in brackets) have priority 1. A kind whose registration gives
+// no columns gets Kubernetes' default table: NAME and "Created At", a "date" column
+// holding the RFC 3339 creation time.
 //
 // # Guarantees
 //
@@ -26,7 +29,7 @@
 //     therefore no "wide" option.
 //   - Cells are in column order: strings, or int64 for "integer" columns. Ages and other
 //     durations are Kubernetes' HumanDuration of Options.Now minus the timestamp
-//     ([HumanDuration]); a zero timestamp prints "<unknown>".
+//     (builtin.HumanDuration); a zero timestamp prints "<unknown>".
 //   - Each row's object follows Options.IncludeObject exactly as the apiserver does: the
 //     full object with kind and apiVersion set ("Object"), a PartialObjectMetadata in the
 //     Table's group version ("Metadata", also the default when the parameter is absent),

@@ -57,15 +57,3 @@ func ExampleTable() {
 	// web-0	1/1	Running	0	5m
 	// web-1	0/1	ContainerCreating	0	90s
 }
-
-func ExampleHumanDuration() {
-	for _, d := range []time.Duration{45 * time.Second, 3*time.Minute + 2*time.Second, 5 * time.Hour, 50 * time.Hour, 400 * 24 * time.Hour} {
-		fmt.Println(printers.HumanDuration(d))
-	}
-	// Output:
-	// 45s
-	// 3m2s
-	// 5h
-	// 2d2h
-	// 400d
-}

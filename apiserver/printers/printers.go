@@ -171,55 +171,45 @@ type printer struct {
 	generic bool
 }
 
-// printerFor returns the printer of kind: the one its registration gives, a built-in
-// one, or the generic one.
+// printerFor returns the printer of kind: the one its registration gives (every
+// built-in kind's gives Kubernetes' columns), or the generic one.
 func printerFor(kind api.KindInfo) printer {
-	if kind.Columns != nil {
-		return printer{
-			columns: func() []api.TableColumnDefinition { return slices.Clone(kind.Columns) },
-			row: func(obj api.Object, now time.Time) (api.TableRow, error) {
-				return api.TableRow{Cells: kind.Row(obj, now)}, nil
-			},
-		}
+	if kind.Columns == nil {
+		return printer{columns: genericColumns, row: genericRow, generic: true}
 	}
-	switch kind.Kind {
-	case "Pod":
-		return printer{columns: podColumns, row: typed(podRow)}
-	case "Node":
-		return printer{columns: nodeColumns, row: typed(nodeRow)}
-	case "ReplicaSet":
-		return printer{columns: replicaSetColumns, row: typed(replicaSetRow)}
-	case "Deployment":
-		return printer{columns: deploymentColumns, row: typed(deploymentRow)}
-	case "Namespace":
-		return printer{columns: namespaceColumns, row: typed(namespaceRow)}
-	case "Event":
-		return printer{columns: eventColumns, row: typed(eventRow)}
-	case "Lease":
-		return printer{columns: leaseColumns, row: typed(leaseRow)}
-	}
-	return printer{columns: genericColumns, row: genericRow, generic: true}
-}
-
-// typed adapts a row function of one Go type to any api.Object, failing on others.
-func typed[T api.Object](f func(T, time.Time) api.TableRow) func(api.Object, time.Time) (api.TableRow, error) {
-	return func(obj api.Object, now time.Time) (api.TableRow, error) {
-		o, ok := obj.(T)
-		if !ok {
-			var want T
-			return api.TableRow{}, fmt.Errorf("got %T, want %T", obj, want)
-		}
-		return f(o, now), nil
+	return printer{
+		columns: func() []api.TableColumnDefinition { return slices.Clone(kind.Columns) },
+		row: func(obj api.Object, now time.Time) (api.TableRow, error) {
+			if t := kind.Type(); t != nil && reflect.TypeOf(obj) != t {
+				return api.TableRow{}, fmt.Errorf("got %T, want %v", obj, t)
+			}
+			return kind.Row(obj, now), nil
+		},
 	}
 }
 
 // genericColumns are those of Kubernetes' default table convertor.
 func genericColumns() []api.TableColumnDefinition {
 	return []api.TableColumnDefinition{
-		nameColumn(),
-		col("Created At", typeDate, descCreationTimestamp),
+		{Name: "Name", Type: "string", Format: "name", Description: descName},
+		{Name: "Created At", Type: "date", Description: descCreationTimestamp},
 	}
 }
+
+// The descriptions of the generic columns, word for word as Kubernetes' default table
+// convertor takes them from the API's field documentation.
+const (
+	descName = "Name must be unique within a namespace. Is required when creating resources, " +
+		"although some resources may allow a client to request the generation of an appropriate " +
+		"name automatically. Name is primarily intended for creation idempotence and configuration " +
+		"definition. Cannot be updated. More info: " +
+		"https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names"
+	descCreationTimestamp = "CreationTimestamp is a timestamp representing the server time when " +
+		"this object was created. It is not guaranteed to be set in happens-before order across " +
+		"separate operations. Clients may not set this value. It is represented in RFC3339 form " +
+		"and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: " +
+		"https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata"
+)
 
 // genericRow prints the name and the creation time in RFC 3339, UTC (a zero time prints
 // as year 1, as in Kubernetes).

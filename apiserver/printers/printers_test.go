@@ -287,11 +287,11 @@ func TestTableColumnsMatchCells(t *testing.T) {
 			}
 			for i, c := range cols {
 				switch c.Type {
-				case typeInteger:
+				case "integer":
 					if _, ok := cells[i].(int64); !ok {
 						t.Errorf("column %q is %s but cell is %T", c.Name, c.Type, cells[i])
 					}
-				case typeString, typeDate:
+				case "string", "date":
 					// Event COUNT is typed "string" but holds an integer, as in Kubernetes.
 					if _, ok := cells[i].(string); !ok && !(kind == "Event" && c.Name == "Count") {
 						t.Errorf("column %q is %s but cell is %T", c.Name, c.Type, cells[i])

@@ -4,8 +4,8 @@ import (
 	"time"
 
 	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/api/builtin"
 	"github.com/orrery-dev/orrery/api/validation"
-	"github.com/orrery-dev/orrery/apiserver/printers"
 )
 
 // Widget is this program's own kind, served by the embedded apiserver as
@@ -82,8 +82,8 @@ func widgetKind() api.Kind[*Widget] {
 			{Name: "Phase", Type: "string", Description: "Pending until the widget is built, then Ready."},
 			{Name: "Age", Type: "string", Description: "Time since the widget was created."},
 		},
-		Row: func(w *Widget, now time.Time) []any {
-			return []any{w.Name, w.Spec.Size, w.Spec.Color, w.Status.Phase, printers.HumanDuration(now.Sub(w.CreationTimestamp.Time))}
+		Row: func(w *Widget, now time.Time) api.TableRow {
+			return api.TableRow{Cells: []any{w.Name, w.Spec.Size, w.Spec.Color, w.Status.Phase, builtin.HumanDuration(now.Sub(w.CreationTimestamp.Time))}}
 		},
 	}
 }

@@ -1,4 +1,4 @@
-package printers
+package builtin
 
 import "github.com/orrery-dev/orrery/api"
 
@@ -98,7 +98,6 @@ const (
 const (
 	typeString  = "string"
 	typeInteger = "integer"
-	typeDate    = "date"
 )
 
 // col builds a priority-0 column; wide builds a priority-1 one.
