@@ -1,7 +1,8 @@
 // Package builtin registers the kinds Orrery serves out of the box: core/v1 Pod, Node,
-// Namespace and Event, apps/v1 ReplicaSet and Deployment, coordination.k8s.io/v1 Lease. Each is one
-// registration (api.Register) carrying its names, defaults, validation, selectable
-// fields and strategy; a program that serves kinds of its own registers them into the
+// Namespace and Event, apps/v1 ReplicaSet and Deployment, coordination.k8s.io/v1 Lease.
+// Each is one registration (api.Register) carrying its names, defaults, validation,
+// selectable fields, strategy, strategic-merge rules and the Table columns of
+// Kubernetes' printers; a program that serves kinds of its own registers them into the
 // same Registry.
 package builtin
 
