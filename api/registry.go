@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -90,6 +91,15 @@ type Kind[T Object] struct {
 	// PrepareForDelete changes an object that a delete marks for deletion (a
 	// namespace turns Terminating). Nil means nothing.
 	PrepareForDelete func(obj T)
+	// SchemaPrefix names the kind's types in its OpenAPI schema, which is derived from
+	// its Go types: a struct type T the documents do not name yet is SchemaPrefix + T's
+	// Go name ("io.k8s.api.apps.v1." for apps/v1). Empty means the group reversed and
+	// the version: "dev.orrery.example.v1." for example.orrery.dev/v1.
+	SchemaPrefix string
+	// Descriptions document the kind's types and fields in its OpenAPI schema (kubectl
+	// explain), by Go type name ("Widget") and type name and JSON field name
+	// ("WidgetSpec.size").
+	Descriptions map[string]string
 	// MergeRules are the kind's strategic-merge-patch rules (Kubernetes'
 	// patchStrategy and patchMergeKey tags), by field path below the object:
 	// "spec.containers" is merged by "name", "spec.containers.ports" (a path through a
@@ -131,6 +141,10 @@ type KindInfo struct {
 	Columns []TableColumnDefinition
 	// MergeRules are the kind's strategic-merge-patch rules (see Kind.MergeRules).
 	MergeRules map[string]MergeRule
+	// SchemaPrefix and Descriptions name and document the kind's OpenAPI schema (see
+	// Kind.SchemaPrefix and Kind.Descriptions).
+	SchemaPrefix string
+	Descriptions map[string]string
 	// New returns an empty object of the kind with its TypeMeta set.
 	New func() Object
 	// NewList returns an empty list of the kind with its TypeMeta set.
@@ -327,11 +341,16 @@ func Register[T Object](r *Registry, k Kind[T]) error {
 		SingularName: k.SingularName, Namespaced: k.Namespaced,
 		ShortNames: k.ShortNames, Categories: k.Categories, Subresources: k.Subresources, Verbs: k.Verbs,
 		ReturnDeletedObject: k.ReturnDeletedObject, Expires: k.Expires, AllowCreateOnUpdate: k.AllowCreateOnUpdate,
-		IndexFields: k.IndexFields, MergeRules: k.MergeRules,
+		IndexFields: k.IndexFields, MergeRules: k.MergeRules, Descriptions: k.Descriptions,
 		goType: goType,
 	}
 	if info.ListKind == "" {
 		info.ListKind = k.Kind + "List"
+	}
+	if info.SchemaPrefix = k.SchemaPrefix; info.SchemaPrefix == "" {
+		parts := strings.Split(info.Group, ".")
+		slices.Reverse(parts)
+		info.SchemaPrefix = strings.Join(parts, ".") + "." + info.Version + "."
 	}
 	switch info.StorageKey = k.StorageKey; {
 	case info.StorageKey != "":

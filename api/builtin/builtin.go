@@ -89,6 +89,12 @@ func podTemplateRules() map[string]api.MergeRule {
 	return mergeRules(prefixed("spec.template.metadata.", objectMetaRules()), prefixed("spec.template.spec.", podSpecRules()))
 }
 
+// The OpenAPI schema name prefixes of Kubernetes' API groups.
+const (
+	core = "io.k8s.api.core.v1."
+	apps = "io.k8s.api.apps.v1."
+)
+
 // causes adapts a validator to a registration.
 func causes[T any](f func(T) validation.ErrorList) func(T) []api.StatusCause {
 	return func(obj T) []api.StatusCause { return f(obj).Causes() }
@@ -101,7 +107,7 @@ func causes2[T any](f func(T, T) validation.ErrorList) func(T, T) []api.StatusCa
 
 func pods(r *api.Registry) error {
 	return api.Register(r, api.Kind[*api.Pod]{
-		Version: "v1", Kind: "Pod", Resource: "pods", Namespaced: true,
+		Version: "v1", Kind: "Pod", SchemaPrefix: core, Resource: "pods", Namespaced: true,
 		ShortNames: []string{"po"}, Categories: []string{"all"},
 		Subresources:        []string{"status", "binding"},
 		ReturnDeletedObject: true,
@@ -187,7 +193,7 @@ func QOSClass(spec *api.PodSpec) api.PodQOSClass {
 
 func nodes(r *api.Registry) error {
 	return api.Register(r, api.Kind[*api.Node]{
-		Version: "v1", Kind: "Node", Resource: "nodes",
+		Version: "v1", Kind: "Node", SchemaPrefix: core, Resource: "nodes",
 		ShortNames: []string{"no"}, Subresources: []string{"status"},
 		NewList: func() api.ListObject { return &api.NodeList{} },
 		Default: validation.DefaultNode,
@@ -210,7 +216,7 @@ func nodes(r *api.Registry) error {
 
 func namespaces(r *api.Registry) error {
 	return api.Register(r, api.Kind[*api.Namespace]{
-		Version: "v1", Kind: "Namespace", Resource: "namespaces",
+		Version: "v1", Kind: "Namespace", SchemaPrefix: core, Resource: "namespaces",
 		ShortNames: []string{"ns"}, Subresources: []string{"status", "finalize"},
 		// As in Kubernetes, namespaces cannot be deleted as a collection.
 		Verbs:   []string{"create", "delete", "get", "list", "patch", "update", "watch"},
@@ -242,7 +248,7 @@ func namespaces(r *api.Registry) error {
 
 func events(r *api.Registry) error {
 	return api.Register(r, api.Kind[*api.Event]{
-		Version: "v1", Kind: "Event", Resource: "events", Namespaced: true,
+		Version: "v1", Kind: "Event", SchemaPrefix: core, Resource: "events", Namespaced: true,
 		ShortNames: []string{"ev"}, Expires: true, AllowCreateOnUpdate: true,
 		NewList:        func() api.ListObject { return &api.EventList{} },
 		Validate:       causes(validation.ValidateEvent),
@@ -270,7 +276,7 @@ func events(r *api.Registry) error {
 func replicaSets(r *api.Registry) error {
 	return api.Register(r, api.Kind[*api.ReplicaSet]{
 		Group: "apps", Version: "v1", Kind: "ReplicaSet", Resource: "replicasets", Namespaced: true,
-		StorageKey: "replicasets",
+		StorageKey: "replicasets", SchemaPrefix: apps,
 		ShortNames: []string{"rs"}, Categories: []string{"all"},
 		Subresources:         []string{"status", "scale"},
 		NewList:              func() api.ListObject { return &api.ReplicaSetList{} },
@@ -295,7 +301,7 @@ func replicaSets(r *api.Registry) error {
 func deployments(r *api.Registry) error {
 	return api.Register(r, api.Kind[*api.Deployment]{
 		Group: "apps", Version: "v1", Kind: "Deployment", Resource: "deployments", Namespaced: true,
-		StorageKey: "deployments",
+		StorageKey: "deployments", SchemaPrefix: apps, Descriptions: deploymentDescriptions(),
 		ShortNames: []string{"deploy"}, Categories: []string{"all"},
 		Subresources:         []string{"status", "scale"},
 		NewList:              func() api.ListObject { return &api.DeploymentList{} },
@@ -324,7 +330,7 @@ func ptrValue(p *int32) int32 {
 func leases(r *api.Registry) error {
 	return api.Register(r, api.Kind[*api.Lease]{
 		Group: "coordination.k8s.io", Version: "v1", Kind: "Lease", Resource: "leases", Namespaced: true,
-		StorageKey:          "leases",
+		StorageKey: "leases", SchemaPrefix: "io.k8s.api.coordination.v1.",
 		AllowCreateOnUpdate: true,
 		NewList:             func() api.ListObject { return &api.LeaseList{} },
 		Validate:            causes(validation.ValidateLease),

@@ -199,6 +199,9 @@ func TestRegisterUserKind(t *testing.T) {
 	if k.ListKind != "GadgetList" || k.SingularName != "gadget" || len(k.Verbs) != 8 || k.APIVersion() != "example.orrery.dev/v1" {
 		t.Errorf("defaults: got %s %s %v %s", k.ListKind, k.SingularName, k.Verbs, k.APIVersion())
 	}
+	if k.SchemaPrefix != "dev.orrery.example.v1." {
+		t.Errorf("SchemaPrefix: got %q, want dev.orrery.example.v1. (the group reversed, as Kubernetes names a custom resource's schema)", k.SchemaPrefix)
+	}
 	if k.StorageKey != "example.orrery.dev/gadgets" {
 		t.Errorf("StorageKey: got %q, want example.orrery.dev/gadgets (below the group, apart from built-in kinds)", k.StorageKey)
 	}

@@ -62,13 +62,20 @@ func New(kinds []api.KindInfo) (*Docs, error) {
 	gvs := map[GroupVersionKind]bool{{Group: "autoscaling", Version: "v1"}: true}
 	for _, k := range kinds {
 		kt, lt := reflect.TypeOf(k.New()).Elem(), reflect.TypeOf(k.NewList()).Elem()
+		// Types the documents do not name yet are named with the kind's prefix, and
+		// documented by its registration.
+		g.prefix = k.SchemaPrefix
 		if _, ok := g.names[kt]; !ok {
-			// A kind a program registered: its types are named after its group and
-			// version, as Kubernetes names a custom resource's.
-			g.userPrefixes[kt.PkgPath()] = schemaPrefix(k.Group, k.Version)
-			g.names[kt] = g.userPrefixes[kt.PkgPath()] + k.Kind
-			if _, ok := g.names[lt]; !ok {
-				g.names[lt] = g.userPrefixes[kt.PkgPath()] + k.ListKind
+			g.names[kt] = k.SchemaPrefix + k.Kind
+		}
+		if _, ok := g.names[lt]; !ok {
+			g.names[lt] = k.SchemaPrefix + k.ListKind
+		}
+		for key, doc := range k.Descriptions {
+			if typ, field, ok := strings.Cut(key, "."); ok {
+				g.fieldDocs[k.SchemaPrefix+typ+"."+field] = doc
+			} else {
+				g.typeDocs[k.SchemaPrefix+typ] = doc
 			}
 		}
 		kn, ok := g.names[kt]
@@ -114,6 +121,7 @@ func New(kinds []api.KindInfo) (*Docs, error) {
 
 	// Every schema.
 	for _, s := range served {
+		g.prefix = s.kind.SchemaPrefix
 		if _, err := g.named(s.kindType, ""); err != nil {
 			return nil, err
 		}
@@ -170,14 +178,6 @@ func New(kinds []api.KindInfo) (*Docs, error) {
 
 func compareGVK(a, b GroupVersionKind) int {
 	return strings.Compare(a.Group+"/"+a.Version+"/"+a.Kind, b.Group+"/"+b.Version+"/"+b.Kind)
-}
-
-// schemaPrefix is the prefix of the schema names of a group-version's types:
-// "example.orrery.dev", "v1" gives "dev.orrery.example.v1.".
-func schemaPrefix(group, version string) string {
-	parts := strings.Split(group, ".")
-	slices.Reverse(parts)
-	return strings.Join(parts, ".") + "." + version + "."
 }
 
 // typeNamed finds the Go type of a schema name.

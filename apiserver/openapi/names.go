@@ -114,18 +114,11 @@ func schemaNames() map[reflect.Type]string {
 		reflect.TypeFor[api.VolumeMount]():                       core + "VolumeMount",
 
 		// apps/v1
-		reflect.TypeFor[api.Deployment]():              apps + "Deployment",
-		reflect.TypeFor[api.DeploymentCondition]():     apps + "DeploymentCondition",
-		reflect.TypeFor[api.DeploymentList]():          apps + "DeploymentList",
-		reflect.TypeFor[api.DeploymentSpec]():          apps + "DeploymentSpec",
-		reflect.TypeFor[api.DeploymentStatus]():        apps + "DeploymentStatus",
-		reflect.TypeFor[api.DeploymentStrategy]():      apps + "DeploymentStrategy",
-		reflect.TypeFor[api.RollingUpdateDeployment](): apps + "RollingUpdateDeployment",
-		reflect.TypeFor[api.ReplicaSet]():              apps + "ReplicaSet",
-		reflect.TypeFor[api.ReplicaSetCondition]():     apps + "ReplicaSetCondition",
-		reflect.TypeFor[api.ReplicaSetList]():          apps + "ReplicaSetList",
-		reflect.TypeFor[api.ReplicaSetSpec]():          apps + "ReplicaSetSpec",
-		reflect.TypeFor[api.ReplicaSetStatus]():        apps + "ReplicaSetStatus",
+		reflect.TypeFor[api.ReplicaSet]():          apps + "ReplicaSet",
+		reflect.TypeFor[api.ReplicaSetCondition](): apps + "ReplicaSetCondition",
+		reflect.TypeFor[api.ReplicaSetList]():      apps + "ReplicaSetList",
+		reflect.TypeFor[api.ReplicaSetSpec]():      apps + "ReplicaSetSpec",
+		reflect.TypeFor[api.ReplicaSetStatus]():    apps + "ReplicaSetStatus",
 
 		// coordination/v1
 		reflect.TypeFor[api.Lease]():     coordination + "Lease",

@@ -28,30 +28,29 @@ type generator struct {
 	schemas    map[string]*Schema
 	goTypes    map[string]reflect.Type // the Go type each generated schema came from
 	inProgress map[string]bool
-	// userPrefixes maps the Go package of a kind a program registered to the schema
-	// name prefix of its group-version.
-	userPrefixes map[string]string
+	// prefix names the struct types the tables do not name, while the schemas of the
+	// kind whose api.KindInfo.SchemaPrefix it is are generated.
+	prefix string
 }
 
 func newGenerator() *generator {
 	return &generator{
-		names:        schemaNames(),
-		fieldNames:   fieldSchemaNames(),
-		enums:        enums(),
-		optional:     optionalFields(),
-		defaults:     fieldDefaults(),
-		listExt:      listExtensions(),
-		typeExt:      typeExtensions(),
-		typeDocs:     typeDescriptions(),
-		fieldDocs:    fieldDescriptions(),
-		commonDocs:   commonFieldDescriptions(),
-		scalars:      scalarSchemas(),
-		patchMeta:    map[string]*patch.Schema{},
-		gvks:         map[string][]GroupVersionKind{},
-		schemas:      map[string]*Schema{},
-		goTypes:      map[string]reflect.Type{},
-		inProgress:   map[string]bool{},
-		userPrefixes: map[string]string{},
+		names:      schemaNames(),
+		fieldNames: fieldSchemaNames(),
+		enums:      enums(),
+		optional:   optionalFields(),
+		defaults:   fieldDefaults(),
+		listExt:    listExtensions(),
+		typeExt:    typeExtensions(),
+		typeDocs:   typeDescriptions(),
+		fieldDocs:  fieldDescriptions(),
+		commonDocs: commonFieldDescriptions(),
+		scalars:    scalarSchemas(),
+		patchMeta:  map[string]*patch.Schema{},
+		gvks:       map[string][]GroupVersionKind{},
+		schemas:    map[string]*Schema{},
+		goTypes:    map[string]reflect.Type{},
+		inProgress: map[string]bool{},
 	}
 }
 
@@ -140,6 +139,9 @@ func (g *generator) addPatchMeta(t reflect.Type, name string, ps *patch.Schema) 
 			child, ok = g.names[ft]
 		}
 		if !ok {
+			child, ok = g.derivedName(ft, key)
+		}
+		if !ok {
 			return fmt.Errorf("no schema name for Go type %v (field %s)", ft, key)
 		}
 		if err := g.addPatchMeta(ft, child, sub); err != nil {
@@ -149,6 +151,21 @@ func (g *generator) addPatchMeta(t reflect.Type, name string, ps *patch.Schema) 
 	return nil
 }
 
+// derivedName names a struct type the tables do not: the current kind's prefix and the
+// Go type's name, or the field key for an anonymous struct. The name is kept for the
+// type's later uses.
+func (g *generator) derivedName(t reflect.Type, fieldKey string) (string, bool) {
+	if t.Kind() != reflect.Struct || g.prefix == "" {
+		return "", false
+	}
+	name := fieldKey
+	if t.Name() != "" {
+		name = g.prefix + t.Name()
+	}
+	g.names[t] = name
+	return name, true
+}
+
 // named returns the schema name of struct type t (or of the field key's override) and
 // makes sure its schema is generated.
 func (g *generator) named(t reflect.Type, fieldKey string) (string, error) {
@@ -156,17 +173,8 @@ func (g *generator) named(t reflect.Type, fieldKey string) (string, error) {
 	if !ok {
 		name, ok = g.names[t]
 	}
-	if !ok && t.Kind() == reflect.Struct {
-		// A type of a program's own kind: named after the kind's group-version, or
-		// after the field for an anonymous struct.
-		if prefix, user := g.userPrefixes[t.PkgPath()]; user && t.Name() != "" {
-			name, ok = prefix+t.Name(), true
-		} else if t.Name() == "" {
-			name, ok = fieldKey, true
-		}
-		if ok {
-			g.names[t] = name
-		}
+	if !ok {
+		name, ok = g.derivedName(t, fieldKey)
 	}
 	if !ok {
 		return "", fmt.Errorf("no schema name for Go type %v (field %s)", t, fieldKey)

@@ -1,0 +1,45 @@
+package builtin
+
+// deploymentDescriptions document apps/v1 Deployment in its OpenAPI schema, word for
+// word as Kubernetes' API documentation.
+func deploymentDescriptions() map[string]string {
+	return map[string]string{
+		"Deployment":                             "Deployment enables declarative updates for Pods and ReplicaSets.",
+		"DeploymentCondition":                    "DeploymentCondition describes the state of a deployment at a certain point.",
+		"DeploymentList":                         "DeploymentList is a list of Deployments.",
+		"DeploymentSpec":                         "DeploymentSpec is the specification of the desired behavior of the Deployment.",
+		"DeploymentStatus":                       "DeploymentStatus is the most recently observed status of the Deployment.",
+		"DeploymentStrategy":                     "DeploymentStrategy describes how to replace existing pods with new ones.",
+		"RollingUpdateDeployment":                "Spec to control the desired behavior of rolling update.",
+		"Deployment.spec":                        "Specification of the desired behavior of the Deployment.",
+		"Deployment.status":                      "Most recently observed status of the Deployment.",
+		"DeploymentList.items":                   "Items is the list of Deployments.",
+		"DeploymentSpec.replicas":                "Number of desired pods. This is a pointer to distinguish between explicit zero and not specified. Defaults to 1.",
+		"DeploymentSpec.selector":                "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment. It must match the pod template's labels.",
+		"DeploymentSpec.template":                "Template describes the pods that will be created. The only allowed template.spec.restartPolicy value is \"Always\".",
+		"DeploymentSpec.strategy":                "The deployment strategy to use to replace existing pods with new ones.",
+		"DeploymentSpec.minReadySeconds":         "Minimum number of seconds for which a newly created pod should be ready without any of its container crashing, for it to be considered available. Defaults to 0 (pod will be considered available as soon as it is ready)",
+		"DeploymentSpec.revisionHistoryLimit":    "The number of old ReplicaSets to retain to allow rollback. This is a pointer to distinguish between explicit zero and not specified. Defaults to 10.",
+		"DeploymentSpec.paused":                  "Indicates that the deployment is paused.",
+		"DeploymentSpec.progressDeadlineSeconds": "The maximum time in seconds for a deployment to make progress before it is considered to be failed. The deployment controller will continue to process failed deployments and a condition with a ProgressDeadlineExceeded reason will be surfaced in the deployment status. Note that progress will not be estimated during the time a deployment is paused. Defaults to 600s.",
+		"DeploymentStrategy.type":                "Type of deployment. Can be \"Recreate\" or \"RollingUpdate\". Default is RollingUpdate.",
+		"DeploymentStrategy.rollingUpdate":       "Rolling update config params. Present only if DeploymentStrategyType = RollingUpdate.",
+		"RollingUpdateDeployment.maxUnavailable": "The maximum number of pods that can be unavailable during the update. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). Absolute number is calculated from percentage by rounding down. This can not be 0 if MaxSurge is 0. Defaults to 25%.",
+		"RollingUpdateDeployment.maxSurge":       "The maximum number of pods that can be scheduled above the desired number of pods. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). This can not be 0 if MaxUnavailable is 0. Absolute number is calculated from percentage by rounding up. Defaults to 25%.",
+		"DeploymentStatus.observedGeneration":    "The generation observed by the deployment controller.",
+		"DeploymentStatus.replicas":              "Total number of non-terminating pods targeted by this deployment (their labels match the selector).",
+		"DeploymentStatus.updatedReplicas":       "Total number of non-terminating pods targeted by this deployment that have the desired template spec.",
+		"DeploymentStatus.readyReplicas":         "Total number of non-terminating pods targeted by this Deployment with a Ready Condition.",
+		"DeploymentStatus.availableReplicas":     "Total number of available non-terminating pods (ready for at least minReadySeconds) targeted by this deployment.",
+		"DeploymentStatus.unavailableReplicas":   "Total number of unavailable pods targeted by this deployment. This is the total number of pods that are still required for the deployment to have 100% available capacity. They may either be pods that are running but not yet available or pods that still have not been created.",
+		"DeploymentStatus.terminatingReplicas":   "Total number of terminating pods targeted by this deployment. Terminating pods have a non-null .metadata.deletionTimestamp and have not yet reached the Failed or Succeeded .status.phase.",
+		"DeploymentStatus.conditions":            "Represents the latest available observations of a deployment's current state.",
+		"DeploymentStatus.collisionCount":        "Count of hash collisions for the Deployment. The Deployment controller uses this field as a collision avoidance mechanism when it needs to create the name for the newest ReplicaSet.",
+		"DeploymentCondition.type":               "Type of deployment condition.",
+		"DeploymentCondition.status":             "Status of the condition, one of True, False, Unknown.",
+		"DeploymentCondition.lastUpdateTime":     "The last time this condition was updated.",
+		"DeploymentCondition.lastTransitionTime": "Last time the condition transitioned from one status to another.",
+		"DeploymentCondition.reason":             "The reason for the condition's last transition.",
+		"DeploymentCondition.message":            "A human readable message indicating details about the transition.",
+	}
+}
