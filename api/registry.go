@@ -15,8 +15,8 @@ import (
 // clients need to know to serve it and to use it. Register it with Register; built-in
 // kinds are registered through the same call (package api/builtin).
 //
-// Only Group (empty for the core group), Version, Kind and Resource are required; the
-// zero value of every other field is documented.
+// Version, Kind, Resource and NewList are required (Group is empty for the core group);
+// the zero value of every other field is documented.
 type Kind[T Object] struct {
 	// Group is the API group ("" for core, "apps", "example.orrery.dev").
 	Group string
@@ -36,7 +36,8 @@ type Kind[T Object] struct {
 	// ("all").
 	ShortNames, Categories []string
 	// Subresources are served under each object: "status" (the status is then written
-	// only through it), "scale", "binding", "finalize".
+	// only through it) and "scale" for any kind; "binding" (pods) and "finalize"
+	// (namespaces) for the built-in kinds that have them.
 	Subresources []string
 	// Verbs are the verbs the resource serves, as discovery lists them. Nil means all
 	// of create, delete, deletecollection, get, list, patch, update and watch.
