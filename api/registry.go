@@ -215,8 +215,13 @@ func (k KindInfo) PrepareForUpdate(obj, old Object) {
 	}
 }
 
-// Validates reports whether the registration brings its own validation.
+// Validates reports whether the registration brings its own validation of creates;
+// ValidatesUpdates, of updates.
 func (k KindInfo) Validates() bool { return k.validate != nil }
+
+// ValidatesUpdates reports whether the registration brings its own validation of
+// updates.
+func (k KindInfo) ValidatesUpdates() bool { return k.validateUpdate != nil }
 
 // Validate checks an object to be created.
 func (k KindInfo) Validate(obj Object) []StatusCause {

@@ -87,7 +87,7 @@ func validateCreate(kind api.KindInfo, obj api.Object) []api.StatusCause {
 // validateUpdate checks an update with its kind's validation, or, for a kind that
 // brings none, its metadata and what may not change of it.
 func validateUpdate(kind api.KindInfo, obj, old api.Object) []api.StatusCause {
-	if kind.Validates() {
+	if kind.ValidatesUpdates() {
 		return kind.ValidateUpdate(obj, old)
 	}
 	return validation.ValidateObjectMetaUpdate(obj.GetObjectMeta(), old.GetObjectMeta(), validation.NewPath("metadata")).Causes()

@@ -114,7 +114,7 @@ func pods(r *api.Registry) error {
 		NewList:             func() api.ListObject { return &api.PodList{} },
 		Default:             validation.DefaultPod,
 		PrepareForCreate: func(p *api.Pod) {
-			p.Status = api.PodStatus{Phase: api.PodPending, QOSClass: QOSClass(&p.Spec)}
+			p.Status = api.PodStatus{Phase: api.PodPending, QOSClass: qosClass(&p.Spec)}
 		},
 		Validate:             causes(validation.ValidatePod),
 		ValidateUpdate:       causes2(validation.ValidatePodUpdate),
@@ -167,8 +167,8 @@ func podGracePeriod(pod *api.Pod, opts *api.DeleteOptions) int64 {
 	return 30
 }
 
-// QOSClass is the quality-of-service class of a pod, as Kubernetes computes it.
-func QOSClass(spec *api.PodSpec) api.PodQOSClass {
+// qosClass is the quality-of-service class of a pod, as Kubernetes computes it.
+func qosClass(spec *api.PodSpec) api.PodQOSClass {
 	requests, limits := 0, 0
 	guaranteed := true
 	for _, c := range spec.Containers {

@@ -118,3 +118,10 @@ func nameColumn() api.TableColumnDefinition {
 func ageColumn() api.TableColumnDefinition {
 	return col("Age", typeString, descCreationTimestamp)
 }
+
+// DefaultColumns are those of Kubernetes' default table convertor, for kinds whose
+// registration gives no columns: NAME, and "Created At" (a "date" column holding the
+// RFC 3339 creation time).
+func DefaultColumns() []api.TableColumnDefinition {
+	return []api.TableColumnDefinition{nameColumn(), col("Created At", "date", descCreationTimestamp)}
+}

@@ -177,7 +177,6 @@ func (w *watcher) run(ctx context.Context) {
 					continue
 				}
 				w.nextBookmark.Store(nextBookmark(w.c.clock.Now(), w.deadline, w.c.cfg.BookmarkInterval).UnixNano())
-			case d.typ == api.Error:
 			case d.seq <= w.lastSeq:
 				continue
 			default:

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/api/builtin"
 )
 
 // IncludeObjectPolicy is the includeObject query parameter of a Table request: what each
@@ -175,7 +176,7 @@ type printer struct {
 // built-in kind's gives Kubernetes' columns), or the generic one.
 func printerFor(kind api.KindInfo) printer {
 	if kind.Columns == nil {
-		return printer{columns: genericColumns, row: genericRow, generic: true}
+		return printer{columns: builtin.DefaultColumns, row: genericRow, generic: true}
 	}
 	return printer{
 		columns: func() []api.TableColumnDefinition { return slices.Clone(kind.Columns) },
@@ -187,29 +188,6 @@ func printerFor(kind api.KindInfo) printer {
 		},
 	}
 }
-
-// genericColumns are those of Kubernetes' default table convertor.
-func genericColumns() []api.TableColumnDefinition {
-	return []api.TableColumnDefinition{
-		{Name: "Name", Type: "string", Format: "name", Description: descName},
-		{Name: "Created At", Type: "date", Description: descCreationTimestamp},
-	}
-}
-
-// The descriptions of the generic columns, word for word as Kubernetes' default table
-// convertor takes them from the API's field documentation.
-const (
-	descName = "Name must be unique within a namespace. Is required when creating resources, " +
-		"although some resources may allow a client to request the generation of an appropriate " +
-		"name automatically. Name is primarily intended for creation idempotence and configuration " +
-		"definition. Cannot be updated. More info: " +
-		"https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names"
-	descCreationTimestamp = "CreationTimestamp is a timestamp representing the server time when " +
-		"this object was created. It is not guaranteed to be set in happens-before order across " +
-		"separate operations. Clients may not set this value. It is represented in RFC3339 form " +
-		"and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: " +
-		"https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata"
-)
 
 // genericRow prints the name and the creation time in RFC 3339, UTC (a zero time prints
 // as year 1, as in Kubernetes).

@@ -7,6 +7,7 @@ import (
 
 	"github.com/orrery-dev/orrery/api"
 	"github.com/orrery-dev/orrery/api/builtin"
+	"github.com/orrery-dev/orrery/api/validation"
 	"github.com/orrery-dev/orrery/apiserver"
 	"github.com/orrery-dev/orrery/client"
 	"github.com/orrery-dev/orrery/informer"
@@ -34,6 +35,23 @@ type GizmoList struct {
 	Items        []Gizmo `json:"items"`
 }
 
+// Thing is a kind registered with no strategy at all.
+type Thing struct {
+	api.TypeMeta   `json:",inline"`
+	api.ObjectMeta `json:"metadata,omitempty"`
+}
+
+type ThingList struct {
+	api.TypeMeta `json:",inline"`
+	api.ListMeta `json:"metadata,omitempty"`
+	Items        []Thing `json:"items"`
+}
+
+func (o *Thing) GetObjectMeta() *api.ObjectMeta { return &o.ObjectMeta }
+func (o *Thing) GetTypeMeta() *api.TypeMeta     { return &o.TypeMeta }
+func (l *ThingList) GetListMeta() *api.ListMeta { return &l.ListMeta }
+func (l *ThingList) GetTypeMeta() *api.TypeMeta { return &l.TypeMeta }
+
 func (g *Gizmo) GetObjectMeta() *api.ObjectMeta { return &g.ObjectMeta }
 func (g *Gizmo) GetTypeMeta() *api.TypeMeta     { return &g.TypeMeta }
 func (l *GizmoList) GetListMeta() *api.ListMeta { return &l.ListMeta }
@@ -48,12 +66,26 @@ func TestUserKind(t *testing.T) {
 		Group: "test.orrery.dev", Version: "v1", Kind: "Gizmo", Resource: "gizmos", Namespaced: true,
 		Subresources: []string{"status"},
 		NewList:      func() api.ListObject { return &GizmoList{} },
+		// Creates are checked by the kind; updates get the checks every object needs.
+		Validate: func(g *Gizmo) []api.StatusCause {
+			errs := validation.ValidateObjectMeta(&g.ObjectMeta, true, validation.NameIsDNSSubdomain, validation.NewPath("metadata"))
+			if g.Spec.Gears < 0 {
+				errs = append(errs, validation.Invalid(validation.NewPath("spec", "gears"), g.Spec.Gears, "must not be negative"))
+			}
+			return errs.Causes()
+		},
 		SelectableFields: func(g *Gizmo) map[string]string {
 			if g.Status.Turning {
 				return map[string]string{"status.turning": "true"}
 			}
 			return map[string]string{"status.turning": "false"}
 		},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := api.Register(reg, api.Kind[*Thing]{
+		Group: "test.orrery.dev", Version: "v1", Kind: "Thing", Resource: "things", Namespaced: true,
+		NewList: func() api.ListObject { return &ThingList{} },
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -115,9 +147,30 @@ func TestUserKind(t *testing.T) {
 	if got, err := inf.Lister().Namespace("default").Get("g1"); err != nil || got.Spec.Gears != 3 {
 		t.Errorf("lister: got %v, %v", got, err)
 	}
-	// Metadata is validated for a kind without validation of its own.
+	// An update of a kind without update validation of its own gets metadata's.
+	g.Labels = map[string]string{"bad label": "x"}
+	if _, err := gizmos.Update(ctx, g); !client.IsInvalid(err) {
+		t.Errorf("update with a bad label: got %v, want Invalid", err)
+	}
+	if _, err := gizmos.Create(ctx, &Gizmo{ObjectMeta: api.ObjectMeta{Name: "g2"}, Spec: GizmoSpec{Gears: -1}}); !client.IsInvalid(err) {
+		t.Errorf("create with negative gears: got %v, want Invalid", err)
+	}
+	// The kind's create validation checks metadata too.
 	if _, err := gizmos.Create(ctx, &Gizmo{ObjectMeta: api.ObjectMeta{Name: "Not_A_Name"}}); !client.IsInvalid(err) {
 		t.Errorf("create with a bad name: got %v, want Invalid", err)
+	}
+	// A kind with no validation of its own gets metadata's, on create and update.
+	things := client.Resource[*Thing](c).Namespace("default")
+	if _, err := things.Create(ctx, &Thing{ObjectMeta: api.ObjectMeta{Name: "Not_A_Name"}}); !client.IsInvalid(err) {
+		t.Errorf("create a thing with a bad name: got %v, want Invalid", err)
+	}
+	thing, err := things.Create(ctx, &Thing{ObjectMeta: api.ObjectMeta{Name: "t1"}})
+	if err != nil {
+		t.Fatalf("create a thing: %v", err)
+	}
+	thing.Labels = map[string]string{"bad label": "x"}
+	if _, err := things.Update(ctx, thing); !client.IsInvalid(err) {
+		t.Errorf("update a thing with a bad label: got %v, want Invalid", err)
 	}
 	list, err := gizmos.List(ctx, client.ListOptions{})
 	if err != nil || len(list.Items) != 1 || list.Items[0].Name != "g1" {
