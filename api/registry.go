@@ -3,12 +3,15 @@ package api
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/orrery-dev/orrery/api/protoschema"
 )
 
 // Kind is the registration of one kind of object: everything the apiserver and the
@@ -118,6 +121,16 @@ type Kind[T Object] struct {
 	// sets the desired ones. Required with a "scale" subresource.
 	Replicas    func(obj T) (spec, status int32, selector *LabelSelector)
 	SetReplicas func(obj T, replicas int32)
+	// Protobuf is the kind's message in Kubernetes' protobuf encoding (package
+	// protoschema), for kinds that client-go sends as application/vnd.kubernetes.protobuf:
+	// the field numbers of Kubernetes' generated.proto for the fields the Go type models.
+	// Register checks that it fits T: every JSON field of T has a field of a fitting
+	// kind, and the message names no field T lacks. Nil means the kind is read as JSON
+	// only, as Kubernetes reads custom resources.
+	Protobuf *protoschema.Message
+	// ProtobufBodies are the messages of the other kinds its subresources take as
+	// request bodies, by kind name, in the kind's group and version (pods: "Binding").
+	ProtobufBodies map[string]*protoschema.Message
 }
 
 // MergeRule is how a strategic merge patch merges one list field: Strategy "merge"
@@ -146,6 +159,9 @@ type KindInfo struct {
 	// Kind.SchemaPrefix and Kind.Descriptions).
 	SchemaPrefix string
 	Descriptions map[string]string
+	// Protobuf is the kind's message in Kubernetes' protobuf encoding, nil if it has
+	// none (see Kind.Protobuf).
+	Protobuf *protoschema.Message
 	// New returns an empty object of the kind with its TypeMeta set.
 	New func() Object
 	// NewList returns an empty list of the kind with its TypeMeta set.
@@ -313,6 +329,7 @@ type registryState struct {
 	byResource map[GroupResource]int
 	byType     map[reflect.Type]int
 	byKind     map[string]int // "group/version/Kind"
+	bodies     map[string]*protoschema.Message
 }
 
 // NewRegistry returns an empty Registry.
@@ -348,7 +365,7 @@ func Register[T Object](r *Registry, k Kind[T]) error {
 		ShortNames: k.ShortNames, Categories: k.Categories, Subresources: k.Subresources, Verbs: k.Verbs,
 		ReturnDeletedObject: k.ReturnDeletedObject, Expires: k.Expires, AllowCreateOnUpdate: k.AllowCreateOnUpdate,
 		IndexFields: k.IndexFields, MergeRules: k.MergeRules, Descriptions: k.Descriptions,
-		goType: goType,
+		Protobuf: k.Protobuf, goType: goType,
 	}
 	if info.ListKind == "" {
 		info.ListKind = k.Kind + "List"
@@ -420,6 +437,12 @@ func Register[T Object](r *Registry, k Kind[T]) error {
 		info.setReplicas = func(obj Object, n int32) { set(obj.(T), n) }
 	}
 
+	if k.Protobuf != nil {
+		if err := CheckProtobuf(k.Protobuf, elem); err != nil {
+			return fmt.Errorf("register %s: its protobuf message does not fit %v: %w", k.Kind, goType, err)
+		}
+	}
+
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	old := r.state.Load()
@@ -428,7 +451,7 @@ func Register[T Object](r *Registry, k Kind[T]) error {
 	switch {
 	case hasKey(old.byResource, gr):
 		return fmt.Errorf("register %s: resource %q of group %q: %w", info.Kind, info.Resource, info.Group, ErrDuplicateKind)
-	case hasKey(old.byKind, gvk):
+	case hasKey(old.byKind, gvk) || old.bodies[gvk] != nil:
 		return fmt.Errorf("register %s: %s: %w", info.Kind, gvk, ErrDuplicateKind)
 	case hasKey(old.byType, goType):
 		return fmt.Errorf("register %s: Go type %v: %w", info.Kind, goType, ErrDuplicateKind)
@@ -438,6 +461,17 @@ func Register[T Object](r *Registry, k Kind[T]) error {
 		byResource: copyIndex(old.byResource),
 		byType:     copyIndex(old.byType),
 		byKind:     copyIndex(old.byKind),
+		bodies:     maps.Clone(old.bodies),
+	}
+	for name, m := range k.ProtobufBodies {
+		key := info.APIVersion() + "/" + name
+		if hasKey(next.byKind, key) || next.bodies[key] != nil {
+			return fmt.Errorf("register %s: protobuf body %s: %w", info.Kind, key, ErrDuplicateKind)
+		}
+		if next.bodies == nil {
+			next.bodies = map[string]*protoschema.Message{}
+		}
+		next.bodies[key] = m
 	}
 	i := len(next.kinds) - 1
 	next.byResource[gr], next.byType[goType], next.byKind[gvk] = i, i, i
@@ -518,6 +552,17 @@ func (r *Registry) ByKind(apiVersion, kind string) (KindInfo, bool) {
 		return KindInfo{}, false
 	}
 	return s.kinds[i], true
+}
+
+// Protobuf returns the protobuf message of the kind, or of a subresource's body,
+// named by apiVersion and kind; nil if no registration gives one.
+func (r *Registry) Protobuf(apiVersion, kind string) *protoschema.Message {
+	s := r.state.Load()
+	key := apiVersion + "/" + kind
+	if i, ok := s.byKind[key]; ok {
+		return s.kinds[i].Protobuf
+	}
+	return s.bodies[key]
 }
 
 // Of returns the kind of obj, judged by its Go type, not its TypeMeta.

@@ -17,9 +17,9 @@ import (
 
 // requestJSON returns the body of r as JSON: a body in Kubernetes' protobuf encoding
 // (by its Content-Type) converted, anything else as toJSON does.
-func requestJSON(r *http.Request, body []byte) ([]byte, error) {
+func (s *Server) requestJSON(r *http.Request, body []byte) ([]byte, error) {
 	if protobuf.IsProtobuf(r.Header.Get("Content-Type")) {
-		return protobuf.ToJSON(body)
+		return s.protobuf.ToJSON(body)
 	}
 	return toJSON(body)
 }

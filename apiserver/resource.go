@@ -220,7 +220,7 @@ func (res *resource) decodeBody(w http.ResponseWriter, r *http.Request, into api
 	}
 	// Decode errors read as Kubernetes' do: "the object provided is unrecognized" when
 	// the body does not even say its kind, else "<Kind> in version ... cannot be handled".
-	data, err := requestJSON(r, body)
+	data, err := res.s.requestJSON(r, body)
 	if err != nil {
 		return unrecognized(wantKind, err, body)
 	}
@@ -601,7 +601,7 @@ func (res *resource) deleteOptions(w http.ResponseWriter, r *http.Request) (*api
 		return nil, st
 	}
 	if len(strings.TrimSpace(string(body))) > 0 {
-		data, err := requestJSON(r, body)
+		data, err := res.s.requestJSON(r, body)
 		if err == nil {
 			err = json.Unmarshal(data, opts)
 		}

@@ -20,6 +20,7 @@ import (
 	"github.com/orrery-dev/orrery/api"
 	"github.com/orrery-dev/orrery/apiserver/cacher"
 	"github.com/orrery-dev/orrery/apiserver/openapi"
+	"github.com/orrery-dev/orrery/apiserver/protobuf"
 	"github.com/orrery-dev/orrery/apiserver/storage"
 	"github.com/orrery-dev/orrery/internal/etcd"
 	"github.com/orrery-dev/orrery/internal/kubeconfig"
@@ -47,7 +48,8 @@ type Server struct {
 	namespaces *resource
 	cachers    []*cacher.Cacher
 
-	openapi *openapi.Docs // built once in New; immutable
+	openapi  *openapi.Docs     // built once in New; immutable
+	protobuf *protobuf.Decoder // reads protobuf request bodies of the registry's kinds
 
 	readSlots  chan struct{}
 	writeSlots chan struct{}
@@ -66,6 +68,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	return &Server{
 		openapi:    docs,
+		protobuf:   protobuf.NewDecoder(cfg.Registry),
 		cfg:        cfg,
 		logger:     cfg.Logger.Named("apiserver"),
 		metrics:    newMetrics(),

@@ -1,8 +1,8 @@
 // Package builtin registers the kinds Orrery serves out of the box: core/v1 Pod, Node,
 // Namespace and Event, apps/v1 ReplicaSet and Deployment, coordination.k8s.io/v1 Lease.
 // Each is one registration (api.Register) carrying its names, defaults, validation,
-// selectable fields, strategy, strategic-merge rules and the Table columns of
-// Kubernetes' printers; a program that serves kinds of its own registers them into the
+// selectable fields, strategy, strategic-merge rules, the Table columns of Kubernetes'
+// printers and the protobuf message with Kubernetes' field numbers; a program that serves kinds of its own registers them into the
 // same Registry.
 package builtin
 
@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/api/protoschema"
 	"github.com/orrery-dev/orrery/api/validation"
 )
 
@@ -107,7 +108,9 @@ func causes2[T any](f func(T, T) validation.ErrorList) func(T, T) []api.StatusCa
 
 func pods(r *api.Registry) error {
 	return api.Register(r, api.Kind[*api.Pod]{
-		Version: "v1", Kind: "Pod", SchemaPrefix: core, Resource: "pods", Namespaced: true,
+		Protobuf:       podMsg,
+		ProtobufBodies: map[string]*protoschema.Message{"Binding": bindingMsg},
+		Version:        "v1", Kind: "Pod", SchemaPrefix: core, Resource: "pods", Namespaced: true,
 		ShortNames: []string{"po"}, Categories: []string{"all"},
 		Subresources:        []string{"status", "binding"},
 		ReturnDeletedObject: true,
@@ -193,7 +196,8 @@ func qosClass(spec *api.PodSpec) api.PodQOSClass {
 
 func nodes(r *api.Registry) error {
 	return api.Register(r, api.Kind[*api.Node]{
-		Version: "v1", Kind: "Node", SchemaPrefix: core, Resource: "nodes",
+		Protobuf: nodeMsg,
+		Version:  "v1", Kind: "Node", SchemaPrefix: core, Resource: "nodes",
 		ShortNames: []string{"no"}, Subresources: []string{"status"},
 		NewList: func() api.ListObject { return &api.NodeList{} },
 		Default: validation.DefaultNode,
@@ -216,7 +220,8 @@ func nodes(r *api.Registry) error {
 
 func namespaces(r *api.Registry) error {
 	return api.Register(r, api.Kind[*api.Namespace]{
-		Version: "v1", Kind: "Namespace", SchemaPrefix: core, Resource: "namespaces",
+		Protobuf: namespaceMsg,
+		Version:  "v1", Kind: "Namespace", SchemaPrefix: core, Resource: "namespaces",
 		ShortNames: []string{"ns"}, Subresources: []string{"status", "finalize"},
 		// As in Kubernetes, namespaces cannot be deleted as a collection.
 		Verbs:   []string{"create", "delete", "get", "list", "patch", "update", "watch"},
@@ -248,7 +253,8 @@ func namespaces(r *api.Registry) error {
 
 func events(r *api.Registry) error {
 	return api.Register(r, api.Kind[*api.Event]{
-		Version: "v1", Kind: "Event", SchemaPrefix: core, Resource: "events", Namespaced: true,
+		Protobuf: eventMsg,
+		Version:  "v1", Kind: "Event", SchemaPrefix: core, Resource: "events", Namespaced: true,
 		ShortNames: []string{"ev"}, Expires: true, AllowCreateOnUpdate: true,
 		NewList:        func() api.ListObject { return &api.EventList{} },
 		Validate:       causes(validation.ValidateEvent),
@@ -275,7 +281,8 @@ func events(r *api.Registry) error {
 
 func replicaSets(r *api.Registry) error {
 	return api.Register(r, api.Kind[*api.ReplicaSet]{
-		Group: "apps", Version: "v1", Kind: "ReplicaSet", Resource: "replicasets", Namespaced: true,
+		Protobuf: replicaSetMsg,
+		Group:    "apps", Version: "v1", Kind: "ReplicaSet", Resource: "replicasets", Namespaced: true,
 		StorageKey: "replicasets", SchemaPrefix: apps,
 		ShortNames: []string{"rs"}, Categories: []string{"all"},
 		Subresources:         []string{"status", "scale"},
@@ -300,7 +307,8 @@ func replicaSets(r *api.Registry) error {
 
 func deployments(r *api.Registry) error {
 	return api.Register(r, api.Kind[*api.Deployment]{
-		Group: "apps", Version: "v1", Kind: "Deployment", Resource: "deployments", Namespaced: true,
+		Protobuf: deploymentMsg,
+		Group:    "apps", Version: "v1", Kind: "Deployment", Resource: "deployments", Namespaced: true,
 		StorageKey: "deployments", SchemaPrefix: apps, Descriptions: deploymentDescriptions(),
 		ShortNames: []string{"deploy"}, Categories: []string{"all"},
 		Subresources:         []string{"status", "scale"},
@@ -329,7 +337,8 @@ func ptrValue(p *int32) int32 {
 
 func leases(r *api.Registry) error {
 	return api.Register(r, api.Kind[*api.Lease]{
-		Group: "coordination.k8s.io", Version: "v1", Kind: "Lease", Resource: "leases", Namespaced: true,
+		Protobuf: leaseMsg,
+		Group:    "coordination.k8s.io", Version: "v1", Kind: "Lease", Resource: "leases", Namespaced: true,
 		StorageKey: "leases", SchemaPrefix: "io.k8s.api.coordination.v1.",
 		AllowCreateOnUpdate: true,
 		NewList:             func() api.ListObject { return &api.LeaseList{} },

@@ -1,6 +1,7 @@
 package builtin
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -50,6 +51,9 @@ func TestKinds(t *testing.T) {
 			}
 			if k.StorageKey != tt.resource {
 				t.Errorf("StorageKey: got %q, want Kubernetes' %q", k.StorageKey, tt.resource)
+			}
+			if k.Protobuf == nil || reg.Protobuf(tt.apiVersion, tt.kind) != k.Protobuf {
+				t.Errorf("no protobuf message registered for %s %s", tt.apiVersion, tt.kind)
 			}
 			obj := k.New()
 			if tm := obj.GetTypeMeta(); tm.Kind != tt.kind || tm.APIVersion != tt.apiVersion {
@@ -303,5 +307,18 @@ func TestStrategyOfKindsWithout(t *testing.T) {
 	causes := pods.ValidateUpdate(&api.Pod{}, &api.Node{})
 	if len(causes) != 1 || causes[0].Field != "kind" {
 		t.Errorf("update of a pod from a node: got %+v, want one cause on kind", causes)
+	}
+}
+
+// TestBindingBody checks the message of pods' binding bodies, which registration does
+// not check (it knows no Go type for them), against api.Binding.
+func TestBindingBody(t *testing.T) {
+	t.Parallel()
+	m := Registry().Protobuf("v1", "Binding")
+	if m == nil {
+		t.Fatal("no protobuf message for v1 Binding")
+	}
+	if err := api.CheckProtobuf(m, reflect.TypeFor[api.Binding]()); err != nil {
+		t.Error(err)
 	}
 }

@@ -28,7 +28,7 @@ func BenchmarkToJSON(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(bm.data)))
 			for b.Loop() {
-				if _, err := ToJSON(bm.data); err != nil {
+				if _, err := testDecoder.ToJSON(bm.data); err != nil {
 					b.Fatal(err)
 				}
 			}

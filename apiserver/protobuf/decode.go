@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/api/protoschema"
 )
 
 // The range of seconds a Timestamp may hold: 0001-01-01T00:00:00Z to
@@ -21,7 +22,7 @@ const (
 // already read, a map entry replaces the entry with the same key. Times, quantities and
 // int-or-strings are read whole and replace an earlier value, as Kubernetes' own
 // decoders do. depth is the nesting level of data, 1 for the object itself.
-func decodeMessage(data []byte, m *message, out map[string]any, depth int) error {
+func decodeMessage(data []byte, m *protoschema.Message, out map[string]any, depth int) error {
 	if depth > maxDepth {
 		return errTooDeep
 	}
@@ -29,33 +30,33 @@ func decodeMessage(data []byte, m *message, out map[string]any, depth int) error
 	for !r.done() {
 		num, wire, err := r.tag()
 		if err != nil {
-			return fmt.Errorf("%s: %w", m.name, err)
+			return fmt.Errorf("%s: %w", m.Name(), err)
 		}
-		f, ok := m.lookup(num)
+		f, ok := m.Lookup(num)
 		if !ok {
 			if err := r.skip(num, wire, depth); err != nil {
-				return fmt.Errorf("%s: %w", m.name, err)
+				return fmt.Errorf("%s: %w", m.Name(), err)
 			}
 			continue
 		}
 		if err := decodeField(&r, f, wire, out, depth); err != nil {
-			return fmt.Errorf("%s.%s: %w", m.name, f.describe(), err)
+			return fmt.Errorf("%s.%s: %w", m.Name(), describe(f), err)
 		}
 	}
 	return nil
 }
 
 // describe names f in error messages.
-func (f *field) describe() string {
-	if f.name != "" {
-		return f.name
+func describe(f *protoschema.Field) string {
+	if f.Name != "" {
+		return f.Name
 	}
-	return f.msg.name
+	return f.Message.Name()
 }
 
 // decodeField reads one occurrence of f from r.
-func decodeField(r *reader, f *field, wire int, out map[string]any, depth int) error {
-	if want := f.kind.wireType(); wire != want {
+func decodeField(r *reader, f *protoschema.Field, wire int, out map[string]any, depth int) error {
+	if want := f.Kind.WireType(); wire != want {
 		return fmt.Errorf("%w %d (want %d)", errBadWireType, wire, want)
 	}
 	if wire == wireVarint {
@@ -63,10 +64,10 @@ func decodeField(r *reader, f *field, wire int, out map[string]any, depth int) e
 		if err != nil {
 			return err
 		}
-		switch f.kind {
-		case kindBool:
+		switch f.Kind {
+		case protoschema.KindBool:
 			set(out, f, v != 0)
-		case kindInt32:
+		case protoschema.KindInt32:
 			set(out, f, int64(int32(v)))
 		default:
 			set(out, f, int64(v))
@@ -77,69 +78,69 @@ func decodeField(r *reader, f *field, wire int, out map[string]any, depth int) e
 	if err != nil {
 		return err
 	}
-	switch f.kind {
-	case kindString:
+	switch f.Kind {
+	case protoschema.KindString:
 		set(out, f, string(b))
-	case kindMessage:
-		if f.repeated {
+	case protoschema.KindMessage:
+		if f.Repeated {
 			sub := make(map[string]any)
-			if err := decodeMessage(b, f.msg, sub, depth+1); err != nil {
+			if err := decodeMessage(b, f.Message, sub, depth+1); err != nil {
 				return err
 			}
 			set(out, f, sub)
 			return nil
 		}
-		sub, ok := out[f.name].(map[string]any)
+		sub, ok := out[f.Name].(map[string]any)
 		if !ok {
 			sub = make(map[string]any)
-			out[f.name] = sub
+			out[f.Name] = sub
 		}
-		return decodeMessage(b, f.msg, sub, depth+1)
-	case kindInline:
-		return decodeMessage(b, f.msg, out, depth+1)
-	case kindTime, kindMicroTime:
-		v, err := decodeTime(b, f.kind == kindMicroTime, depth+1)
+		return decodeMessage(b, f.Message, sub, depth+1)
+	case protoschema.KindInline:
+		return decodeMessage(b, f.Message, out, depth+1)
+	case protoschema.KindTime, protoschema.KindMicroTime:
+		v, err := decodeTime(b, f.Kind == protoschema.KindMicroTime, depth+1)
 		if err != nil {
 			return err
 		}
 		set(out, f, v)
-	case kindQuantity:
+	case protoschema.KindQuantity:
 		v, err := decodeQuantity(b, depth+1)
 		if err != nil {
 			return err
 		}
 		set(out, f, v)
-	case kindIntOrString:
+	case protoschema.KindIntOrString:
 		v, err := decodeIntOrString(b, depth+1)
 		if err != nil {
 			return err
 		}
 		set(out, f, v)
-	case kindStringMap, kindQuantityMap:
-		key, val, err := decodeMapEntry(b, f.kind == kindQuantityMap, depth+1)
+	case protoschema.KindStringMap, protoschema.KindQuantityMap:
+		key, val, err := decodeMapEntry(b, f.Kind == protoschema.KindQuantityMap, depth+1)
 		if err != nil {
 			return err
 		}
-		entries, ok := out[f.name].(map[string]any)
+		entries, ok := out[f.Name].(map[string]any)
 		if !ok {
 			entries = make(map[string]any)
-			out[f.name] = entries
+			out[f.Name] = entries
 		}
 		entries[key] = val
 	default:
-		return fmt.Errorf("field kind %d is not decodable", f.kind)
+		return fmt.Errorf("field kind %d is not decodable", f.Kind)
 	}
 	return nil
 }
 
 // set stores v under f's name, appending when f is repeated.
-func set(out map[string]any, f *field, v any) {
-	if !f.repeated {
-		out[f.name] = v
+func set(out map[string]any, f *protoschema.Field, v any) {
+	if !f.Repeated {
+		out[f.Name] = v
 		return
 	}
-	list, _ := out[f.name].([]any)
-	out[f.name] = append(list, v)
+	list, _ := out[f.Name].([]any)
+	out[f.Name] = append(list, v)
 }
 
 // decodeTime reads a meta/v1 Time or MicroTime, {seconds = 1 int64, nanos = 2 int32},

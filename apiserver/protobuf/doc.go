@@ -5,10 +5,11 @@
 //
 // A body is the four bytes "k8s\x00" followed by a runtime.Unknown message whose
 // typeMeta names the kind and apiVersion and whose raw field holds the object's own
-// message, with the field numbers of Kubernetes' generated.proto files. [ToJSON] decodes
-// the objects Orrery accepts as request bodies: Pod, Node, Namespace, Event and Binding
-// (v1), ReplicaSet and Deployment (apps/v1), Scale (autoscaling/v1), Lease
-// (coordination.k8s.io/v1), Status, and DeleteOptions in any group's v1.
+// message, with the field numbers of Kubernetes' generated.proto files. A [Decoder]
+// reads the kinds of an api.Registry that carry a protobuf message (package
+// api/protoschema; the built-in kinds all do, and pods' Binding bodies), and the
+// apiserver's own bodies: Status, Scale (autoscaling/v1) and DeleteOptions in any
+// group's v1.
 //
 // Guarantees:
 //
@@ -20,8 +21,8 @@
 //     that does not fit a known field, nesting deeper than a fixed bound, timestamps
 //     out of range) is an error, never a panic; decoding reads nothing outside the
 //     input, and the memory it uses grows linearly with the size of the input.
-//   - The package holds no mutable state and starts no goroutines; every function is
-//     safe for concurrent use.
+//   - The package holds no mutable state and starts no goroutines; every function and
+//     Decoder is safe for concurrent use.
 //
-// The package imports only the standard library and Orrery's api package.
+// The package imports only the standard library and Orrery's api packages.
 package protobuf

@@ -27,7 +27,7 @@ func FuzzToJSON(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		out, err := ToJSON(data)
+		out, err := testDecoder.ToJSON(data)
 		if err != nil {
 			return
 		}

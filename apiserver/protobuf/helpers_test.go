@@ -4,7 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"testing"
+
+	"github.com/orrery-dev/orrery/api/builtin"
 )
+
+// testDecoder reads the built-in kinds.
+var testDecoder = NewDecoder(builtin.Registry())
 
 // pb assembles protobuf messages by hand for the tests; every method appends one
 // field and returns the builder.

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"mime"
 	"strings"
+
+	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/api/protoschema"
 )
 
 // MediaType is the media type of Kubernetes' protobuf encoding.
@@ -29,43 +32,34 @@ func IsProtobuf(contentType string) bool {
 	return mediaType == MediaType
 }
 
+// Decoder reads bodies in Kubernetes' protobuf encoding of the kinds of a registry
+// that carry a protobuf message (api.Kind.Protobuf), and the apiserver's own bodies:
+// Status and DeleteOptions (meta/v1) and Scale (autoscaling/v1). It holds no state of
+// its own: kinds registered after it is made are read too. Safe for concurrent use.
+type Decoder struct {
+	reg *api.Registry
+}
+
+// NewDecoder returns a Decoder for the kinds of reg.
+func NewDecoder(reg *api.Registry) *Decoder { return &Decoder{reg: reg} }
+
 // schemaFor returns the message of the kind an envelope names, or nil.
-func schemaFor(apiVersion, kind string) *message {
-	group, version, found := strings.Cut(apiVersion, "/")
+func (d *Decoder) schemaFor(apiVersion, kind string) *protoschema.Message {
+	_, version, found := strings.Cut(apiVersion, "/")
 	if !found {
-		group, version = "", apiVersion
+		version = apiVersion
 	}
-	if kind == "DeleteOptions" {
+	switch {
+	case kind == "DeleteOptions" && version == "v1":
 		// client-go encodes DeleteOptions in the group version of the client that
 		// sends it ("v1", "apps/v1", ...); meta.k8s.io/v1 is its home.
-		if version == "v1" {
-			return deleteOptionsMsg
-		}
-		return nil
+		return protoschema.DeleteOptions
+	case kind == "Status" && (apiVersion == "v1" || apiVersion == "meta.k8s.io/v1"):
+		return protoschema.Status
+	case kind == "Scale" && apiVersion == "autoscaling/v1":
+		return protoschema.Scale
 	}
-	switch group + "/" + version + "/" + kind {
-	case "/v1/Pod":
-		return podMsg
-	case "/v1/Node":
-		return nodeMsg
-	case "/v1/Namespace":
-		return namespaceMsg
-	case "/v1/Event":
-		return eventMsg
-	case "/v1/Binding":
-		return bindingMsg
-	case "/v1/Status", "meta.k8s.io/v1/Status":
-		return statusMsg
-	case "apps/v1/ReplicaSet":
-		return replicaSetMsg
-	case "apps/v1/Deployment":
-		return deploymentMsg
-	case "autoscaling/v1/Scale":
-		return scaleMsg
-	case "coordination.k8s.io/v1/Lease":
-		return leaseMsg
-	}
-	return nil
+	return d.reg.Protobuf(apiVersion, kind)
 }
 
 // envelope is the runtime.Unknown message that wraps every object.
@@ -155,7 +149,7 @@ func parseTypeMeta(data []byte, env *envelope) error {
 // Fields Orrery's api types do not model are dropped. It fails, and never panics, on
 // malformed input, on an envelope naming a kind it has no schema for (wrapping
 // ErrUnsupportedKind), and on a compressed or non-protobuf payload.
-func ToJSON(data []byte) ([]byte, error) {
+func (d *Decoder) ToJSON(data []byte) ([]byte, error) {
 	env, err := parseEnvelope(data)
 	if err != nil {
 		return nil, err
@@ -169,7 +163,7 @@ func ToJSON(data []byte) ([]byte, error) {
 	if env.contentType != "" && !IsProtobuf(env.contentType) {
 		return nil, fmt.Errorf("unsupported content type %q of the raw object", env.contentType)
 	}
-	m := schemaFor(env.apiVersion, env.kind)
+	m := d.schemaFor(env.apiVersion, env.kind)
 	if m == nil {
 		return nil, fmt.Errorf("%w: no kind %q is registered for version %q", ErrUnsupportedKind, env.kind, env.apiVersion)
 	}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/orrery-dev/orrery/api/protoschema"
 )
 
 // meta is an ObjectMeta with every field Orrery models.
@@ -294,7 +296,7 @@ func TestToJSONKinds(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := ToJSON(body(tt.apiVersion, tt.kind, tt.raw))
+			got, err := testDecoder.ToJSON(body(tt.apiVersion, tt.kind, tt.raw))
 			if err != nil {
 				t.Fatalf("ToJSON: %v", err)
 			}
@@ -393,7 +395,7 @@ func TestToJSONWireRules(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := ToJSON(body("v1", "Namespace", tt.raw))
+			got, err := testDecoder.ToJSON(body("v1", "Namespace", tt.raw))
 			if err != nil {
 				t.Fatalf("ToJSON: %v", err)
 			}
@@ -418,7 +420,7 @@ func TestToJSONInt32(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := ToJSON(body("autoscaling/v1", "Scale", newPB().msg(2, newPB().int(1, tt.v))))
+			got, err := testDecoder.ToJSON(body("autoscaling/v1", "Scale", newPB().msg(2, newPB().int(1, tt.v))))
 			if err != nil {
 				t.Fatalf("ToJSON: %v", err)
 			}
@@ -430,7 +432,7 @@ func TestToJSONInt32(t *testing.T) {
 func TestToJSONQuantityMapZero(t *testing.T) {
 	t.Parallel()
 	raw := newPB().msg(3, newPB().msg(1, newPB().str(1, "cpu")).msg(2, newPB().str(1, "pods").msg(2, newPB())))
-	got, err := ToJSON(body("v1", "Node", raw))
+	got, err := testDecoder.ToJSON(body("v1", "Node", raw))
 	if err != nil {
 		t.Fatalf("ToJSON: %v", err)
 	}
@@ -441,10 +443,10 @@ func TestToJSONQuantityMapZero(t *testing.T) {
 // modelled kind uses directly, are covered through a schema built for the test.
 func TestDecodeScalarMessages(t *testing.T) {
 	t.Parallel()
-	m := newMessage("Test",
-		field{num: 1, name: "q", kind: kindQuantity},
-		field{num: 2, name: "ios", kind: kindIntOrString, repeated: true},
-		field{num: 3, name: "mt", kind: kindMicroTime},
+	m := protoschema.NewMessage("Test",
+		protoschema.Quantity(1, "q"),
+		protoschema.Field{Num: 2, Name: "ios", Kind: protoschema.KindIntOrString, Repeated: true},
+		protoschema.MicroTime(3, "mt"),
 	)
 	tests := []struct {
 		name    string
@@ -585,7 +587,7 @@ func TestToJSONErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := ToJSON(tt.data)
+			got, err := testDecoder.ToJSON(tt.data)
 			switch {
 			case tt.wantIs != nil:
 				if !errors.Is(err, tt.wantIs) {
@@ -604,12 +606,14 @@ func TestToJSONErrors(t *testing.T) {
 	}
 }
 
-// TestDecodeDepthBound nests a self-referencing message beyond the bound: no kind
-// Orrery serves can nest that deep, so a schema built for the test does.
+// TestDecodeDepthBound nests messages beyond the bound: no kind Orrery serves nests
+// that deep, so a schema built for the test does, a message per level.
 func TestDecodeDepthBound(t *testing.T) {
 	t.Parallel()
-	rec := &message{name: "Rec"}
-	rec.fields = []field{{}, {num: 1, name: "child", kind: kindMessage, msg: rec}}
+	rec := protoschema.NewMessage("Leaf")
+	for range maxDepth + 1 {
+		rec = protoschema.NewMessage("Level", protoschema.Embedded(1, "child", rec))
+	}
 	nest := func(levels int) []byte {
 		b := newPB()
 		for range levels {

@@ -24,6 +24,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/api/builtin"
 	"github.com/orrery-dev/orrery/apiserver/protobuf"
 )
 
@@ -540,7 +541,7 @@ func TestProtobufFieldNumbers(t *testing.T) {
 			if !bytes.HasPrefix(pbBody, []byte("k8s\x00")) {
 				t.Fatalf("protobuf body starts %q; want the k8s magic", pbBody[:min(4, len(pbBody))])
 			}
-			converted, err := protobuf.ToJSON(pbBody)
+			converted, err := protobuf.NewDecoder(builtin.Registry()).ToJSON(pbBody)
 			if err != nil {
 				t.Fatalf("ToJSON: %v", err)
 			}
