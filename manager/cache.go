@@ -1,0 +1,189 @@
+package manager
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"sync"
+
+	"go.uber.org/zap"
+
+	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/client"
+	"github.com/orrery-dev/orrery/informer"
+)
+
+// Scope narrows what a cache holds: a namespace ("" means all) and server-side label
+// and field selectors ("" means everything).
+type Scope = informer.Scope
+
+// CacheOptions configure the informer of one kind and scope.
+type CacheOptions[T api.Object] struct {
+	// Transform is applied to each object before it is cached, typically to drop what
+	// nobody reads. It may change its argument and return it.
+	Transform func(T) T
+	// Indexes are the typed indexes of the cache (see NewIndex).
+	Indexes []*Index[T]
+}
+
+// Index is a typed index of a cache: objects by the values a function gives for them
+// (pods by node name). Make one with NewIndex, give it to Cache, and look up with
+// Lookup, or map events of another kind through it with ByIndex.
+type Index[T api.Object] struct {
+	name string
+	fn   func(T) []string
+
+	mu  sync.Mutex
+	inf *informer.SharedInformer[T] // set when the index is given to Cache
+}
+
+// NewIndex returns an index of objects of type T by the values fn returns for each
+// (none, one or several). name labels it in logs and errors.
+func NewIndex[T api.Object](name string, fn func(obj T) []string) *Index[T] {
+	return &Index[T]{name: name, fn: fn}
+}
+
+// Lookup returns the cached objects the index files under value. The objects are
+// shared with the cache: never change them.
+func (x *Index[T]) Lookup(value string) ([]T, error) {
+	x.mu.Lock()
+	inf := x.inf
+	x.mu.Unlock()
+	if inf == nil {
+		return nil, fmt.Errorf("manager: index %q is not part of any cache", x.name)
+	}
+	return inf.Store().ByIndex(x.name, value)
+}
+
+// cacheKey identifies one informer of a Manager.
+type cacheKey struct {
+	typ   reflect.Type
+	scope Scope
+}
+
+type cacheEntry struct {
+	informer   any // *informer.SharedInformer[T]
+	run        func(context.Context) error
+	synced     <-chan struct{}
+	configured bool // made by Cache with options
+	started    bool
+}
+
+// cache is a Manager's informers: one per kind and scope, made only when asked for.
+type cache struct {
+	client *client.Client
+	logger *zap.Logger
+
+	mu      sync.Mutex
+	entries map[cacheKey]*cacheEntry
+	ctx     context.Context // set once the cache runs; informers made later start at once
+	wg      sync.WaitGroup
+}
+
+func (c *cache) start(ctx context.Context) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ctx = ctx
+	for _, e := range c.entries {
+		c.startLocked(e)
+	}
+}
+
+func (c *cache) startLocked(e *cacheEntry) {
+	if e.started || c.ctx == nil {
+		return
+	}
+	e.started = true
+	run, ctx := e.run, c.ctx
+	c.wg.Go(func() { _ = run(ctx) })
+}
+
+// waitForSync waits until every informer made so far has synced, or ctx ends.
+func (c *cache) waitForSync(ctx context.Context) error {
+	c.mu.Lock()
+	chans := make([]<-chan struct{}, 0, len(c.entries))
+	for _, e := range c.entries {
+		chans = append(chans, e.synced)
+	}
+	c.mu.Unlock()
+	for _, ch := range chans {
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("wait for caches to sync: %w", context.Cause(ctx))
+		}
+	}
+	return nil
+}
+
+// synced reports whether every informer has synced.
+func (c *cache) synced() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, e := range c.entries {
+		select {
+		case <-e.synced:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// Cache returns the manager's informer for objects of type T in scope, making it on
+// first use with opts. Informers are made only by Cache and by the watches of
+// controllers (For, Owns, Watches), never by a read, so a process caches only what it
+// asked for. The options of an informer are fixed when it is made: asking again with
+// options for one that exists is an error. Call it before Run to have the informer
+// started and synced with the others; one made later starts at once.
+func Cache[T api.Object](m *Manager, scope Scope, opts CacheOptions[T]) (*informer.SharedInformer[T], error) {
+	return cacheFor(m.cache, scope, opts, true)
+}
+
+func cacheFor[T api.Object](c *cache, scope Scope, opts CacheOptions[T], configure bool) (*informer.SharedInformer[T], error) {
+	key := cacheKey{typ: reflect.TypeFor[T](), scope: scope}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.entries[key]; ok {
+		if configure && (opts.Transform != nil || len(opts.Indexes) > 0) {
+			return nil, fmt.Errorf("manager: the cache of %v in %+v exists already; give its options before anything watches it", key.typ, scope)
+		}
+		return e.informer.(*informer.SharedInformer[T]), nil
+	}
+	kind, ok := api.KindFor[T](c.client.Registry())
+	if !ok {
+		return nil, fmt.Errorf("manager: %v is not a registered kind", key.typ)
+	}
+	indexers := informer.Indexers[T]{}
+	for _, x := range opts.Indexes {
+		if _, dup := indexers[x.name]; dup || x.name == informer.NamespaceIndex {
+			return nil, fmt.Errorf("manager: two indexes named %q", x.name)
+		}
+		indexers[x.name] = informer.IndexFunc[T](x.fn)
+	}
+	rc := client.Resource[T](c.client).Namespace(scope.Namespace)
+	inf, err := informer.New(informer.Config[T]{
+		ListerWatcher: informer.Selected[T](rc, scope.LabelSelector, scope.FieldSelector),
+		Indexers:      indexers,
+		Transform:     opts.Transform,
+		Logger: c.logger.With(zap.String("resource", kind.GroupResource().String()),
+			zap.String("namespace", scope.Namespace), zap.String("labelSelector", scope.LabelSelector),
+			zap.String("fieldSelector", scope.FieldSelector)),
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range opts.Indexes {
+		x.mu.Lock()
+		if x.inf != nil {
+			x.mu.Unlock()
+			return nil, fmt.Errorf("manager: index %q is part of another cache", x.name)
+		}
+		x.inf = inf
+		x.mu.Unlock()
+	}
+	e := &cacheEntry{informer: inf, run: inf.Run, synced: inf.Synced(), configured: configure}
+	c.entries[key] = e
+	c.startLocked(e)
+	return inf, nil
+}
