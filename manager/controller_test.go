@@ -53,15 +53,23 @@ func (c *calls) of(key string) []time.Duration {
 	return append([]time.Duration(nil), c.times[key]...)
 }
 
-// runController runs m's controllers in a synctest bubble until f returns.
-func runController(t *testing.T, m *Manager, c *Controller, f func()) {
-	t.Helper()
+// start runs c and returns a function that stops it and returns Start's error.
+func start(t *testing.T, c *Controller) (stop func() error) {
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- c.Start(ctx) }()
+	return func() error {
+		cancel()
+		return <-done
+	}
+}
+
+// runController runs c until f returns.
+func runController(t *testing.T, _ *Manager, c *Controller, f func()) {
+	t.Helper()
+	stop := start(t, c)
 	f()
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Errorf("Start: %v", err)
 	}
 }
@@ -241,15 +249,12 @@ func TestShutdownLetsRunningReconcilesFinish(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ctx, cancel := context.WithCancel(t.Context())
-		done := make(chan error, 1)
-		go func() { done <- c.Start(ctx) }()
+		stop := start(t, c)
 		c.Enqueue(Request{Name: "slow"})
 		<-started
 		c.Enqueue(Request{Name: "queued-1"})
 		c.Enqueue(Request{Name: "queued-2"})
-		cancel()
-		if err := <-done; err != nil {
+		if err := stop(); err != nil {
 			t.Fatalf("Start: %v", err)
 		}
 		if finishedWithLiveCtx != 1 || others != 0 {
@@ -271,15 +276,11 @@ func TestShutdownIsBounded(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ctx, cancel := context.WithCancel(t.Context())
-		done := make(chan error, 1)
-		go func() { done <- c.Start(ctx) }()
+		stop := start(t, c)
 		c.Enqueue(Request{Name: "x"})
 		<-started
 		begin := time.Now()
-		cancel()
-		err = <-done
-		if err == nil {
+		if err := stop(); err == nil {
 			t.Fatal("Start returned nil; want the error of the cancelled reconcile")
 		}
 		if waited := time.Since(begin); waited != 5*time.Second {
