@@ -12,6 +12,7 @@ import (
 
 	"github.com/orrery-dev/orrery/api"
 	"github.com/orrery-dev/orrery/client"
+	"github.com/orrery-dev/orrery/client/leaderelection"
 	"github.com/orrery-dev/orrery/workqueue"
 )
 
@@ -90,7 +91,9 @@ func (c *Controller) Name() string { return c.name }
 func (c *Controller) Enqueue(req Request) { c.queue.Add(req) }
 
 // Start runs the workers until ctx ends, then lets the reconciles that are running
-// finish, up to the manager's GracefulShutdownTimeout, and returns. Keys still queued
+// finish, up to the manager's GracefulShutdownTimeout, and returns; if ctx ended
+// because the lease was lost (leaderelection.ErrLeaseLost), their context is cancelled
+// at once. Keys still queued
 // are dropped: the next process reconciles everything again from its first list.
 func (c *Controller) Start(ctx context.Context) error {
 	c.mu.Lock()
@@ -116,6 +119,9 @@ func (c *Controller) Start(ctx context.Context) error {
 	c.logger.Info("controller started", zap.Int("workers", c.opts.MaxConcurrentReconciles))
 	<-ctx.Done()
 	c.queue.ShutDown() // wakes idle workers; busy ones stop after their item
+	if errors.Is(context.Cause(ctx), leaderelection.ErrLeaseLost) {
+		cancelWork() // another process may lead already: stop writing at once
+	}
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
 	timer := time.NewTimer(c.mgr.opts.GracefulShutdownTimeout)

@@ -229,7 +229,7 @@ func (m *Manager) Run(ctx context.Context) error {
 		emu  sync.Mutex
 		errs []error
 	)
-	runAll := func(ctx context.Context, rs []Runnable) {
+	runAll := func(wg *sync.WaitGroup, ctx context.Context, rs []Runnable) {
 		for _, r := range rs {
 			wg.Go(func() {
 				if err := r.Start(ctx); err != nil && !errors.Is(err, context.Canceled) {
@@ -240,30 +240,27 @@ func (m *Manager) Run(ctx context.Context) error {
 			})
 		}
 	}
-	runAll(ctx, always)
+	// Work on every replica stops with ctx, or when leadership is lost.
+	runCtx, stopRun := context.WithCancelCause(ctx)
+	defer stopRun(nil)
+	runAll(&wg, runCtx, always)
 
 	lost := false
 	if le := m.opts.LeaderElection; le != nil {
 		lost = m.lead(ctx, *le, func(ctx context.Context) {
 			var lwg sync.WaitGroup
-			for _, r := range leaderOnly {
-				lwg.Go(func() {
-					if err := r.Start(ctx); err != nil && !errors.Is(err, context.Canceled) {
-						emu.Lock()
-						errs = append(errs, err)
-						emu.Unlock()
-					}
-				})
-			}
+			runAll(&lwg, ctx, leaderOnly)
 			lwg.Wait()
 		})
 	} else {
 		<-ctx.Done()
 	}
-	wg.Wait()
 	if lost {
-		errs = append(errs, ErrLeadershipLost)
+		stopRun(ErrLeadershipLost)
+		wg.Wait()
+		return errors.Join(append(errs, ErrLeadershipLost)...)
 	}
+	wg.Wait()
 	return errors.Join(errs...)
 }
 

@@ -28,6 +28,10 @@ import (
 	"github.com/orrery-dev/orrery/client"
 )
 
+// ErrLeaseLost is the cause (context.Cause) of the end of OnStartedLeading's context
+// when the lease could not be renewed, as opposed to Run's context ending.
+var ErrLeaseLost = errors.New("leaderelection: lease lost")
+
 // Config configures an Elector. Client, Namespace, Name and OnStartedLeading are
 // required; the zero value of each other field is documented.
 type Config struct {
@@ -51,8 +55,8 @@ type Config struct {
 	// for it to expire. By default it is released, once OnStartedLeading has returned.
 	KeepOnCancel bool
 	// OnStartedLeading runs, in its own goroutine, when this candidate becomes the
-	// leader; its context ends when leadership ends (ctx ended or lease lost). Run
-	// waits for it to return.
+	// leader; its context ends when leadership ends: Run's context ended, or the lease
+	// was lost (then its cause is ErrLeaseLost). Run waits for it to return.
 	OnStartedLeading func(ctx context.Context)
 	// OnStoppedLeading is called when Run returns (whether or not it ever led).
 	OnStoppedLeading func()
@@ -129,12 +133,12 @@ func (e *Elector) Run(ctx context.Context) {
 		return
 	}
 	e.logger.Info("became leader")
-	leaderCtx, stop := context.WithCancel(ctx)
-	defer stop()
+	leaderCtx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
 	var wg sync.WaitGroup
 	wg.Go(func() { e.cfg.OnStartedLeading(leaderCtx) })
 	e.renew(leaderCtx)
-	stop() // fencing: leader-only work stops as soon as renewal failed
+	stop(ErrLeaseLost) // fencing: leader-only work stops as soon as renewal failed
 	wg.Wait()
 	if ctx.Err() != nil && !e.cfg.KeepOnCancel {
 		e.release()
