@@ -62,11 +62,10 @@ type cacheKey struct {
 }
 
 type cacheEntry struct {
-	informer   any // *informer.SharedInformer[T]
-	run        func(context.Context) error
-	synced     <-chan struct{}
-	configured bool // made by Cache with options
-	started    bool
+	informer any // *informer.SharedInformer[T]
+	run      func(context.Context) error
+	synced   <-chan struct{}
+	started  bool
 }
 
 // cache is a Manager's informers: one per kind and scope, made only when asked for.
@@ -182,7 +181,7 @@ func cacheFor[T api.Object](c *cache, scope Scope, opts CacheOptions[T], configu
 		x.inf = inf
 		x.mu.Unlock()
 	}
-	e := &cacheEntry{informer: inf, run: inf.Run, synced: inf.Synced(), configured: configure}
+	e := &cacheEntry{informer: inf, run: inf.Run, synced: inf.Synced()}
 	c.entries[key] = e
 	c.startLocked(e)
 	return inf, nil

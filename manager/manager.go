@@ -13,8 +13,9 @@
 // the work that runs on every replica, then, once leadership is won (or at once when
 // the manager elects no leader), the controllers. When ctx ends it stops in the
 // reverse order: controllers take no new keys and the reconciles in flight finish (up
-// to Options.GracefulShutdownTimeout), the caches stop, the lease is released, and the
-// health endpoint closes.
+// to Options.GracefulShutdownTimeout), the lease is released at once (so a successor
+// starts without waiting for this process to finish), the caches stop, and the health
+// endpoint closes.
 package manager
 
 import (

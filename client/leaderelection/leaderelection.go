@@ -16,7 +16,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	mrand "math/rand/v2"
 	"os"
 	"sync"
@@ -304,9 +303,4 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	}
-}
-
-// String names the elector in logs.
-func (e *Elector) String() string {
-	return fmt.Sprintf("leader election of %s/%s as %s", e.cfg.Namespace, e.cfg.Name, e.cfg.Identity)
 }
