@@ -37,6 +37,7 @@ type Request struct {
 	Query       url.Values
 	Body        []byte
 	ContentType string // of Body; empty means application/json
+	Accept      string // the media types wanted; empty means application/json
 }
 
 // New checks cfg and returns a Client.
@@ -214,7 +215,11 @@ func (c *Client) roundTrip(ctx context.Context, req Request, u string) (*http.Re
 	if err != nil {
 		return nil, err
 	}
-	r.Header.Set("Accept", "application/json")
+	accept := req.Accept
+	if accept == "" {
+		accept = "application/json"
+	}
+	r.Header.Set("Accept", accept)
 	r.Header.Set("User-Agent", c.cfg.UserAgent)
 	if req.Body != nil {
 		ct := req.ContentType

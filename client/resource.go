@@ -124,14 +124,20 @@ func (r *ResourceClient[T]) Kind() api.KindInfo { return r.kind }
 // path is the URL path of the collection (name == "") or of an object or its
 // subresource.
 func (r *ResourceClient[T]) path(namespace, name, subresource string) string {
-	p := "/api/" + r.kind.Version
-	if r.kind.Group != "" {
-		p = "/apis/" + r.kind.Group + "/" + r.kind.Version
+	return resourcePath(r.kind, namespace, name, subresource)
+}
+
+// resourcePath is the URL path of a kind's collection in namespace ("" for all, or a
+// cluster-scoped kind), of one object in it (name) or of its subresource.
+func resourcePath(kind api.KindInfo, namespace, name, subresource string) string {
+	p := "/api/" + kind.Version
+	if kind.Group != "" {
+		p = "/apis/" + kind.Group + "/" + kind.Version
 	}
-	if r.kind.Namespaced && namespace != "" {
+	if kind.Namespaced && namespace != "" {
 		p += "/namespaces/" + url.PathEscape(namespace)
 	}
-	p += "/" + r.kind.Resource
+	p += "/" + kind.Resource
 	if name != "" {
 		p += "/" + url.PathEscape(name)
 		if subresource != "" {
@@ -169,35 +175,41 @@ func (r *ResourceClient[T]) Get(ctx context.Context, name string) (T, error) {
 
 // List returns the objects that opts select (one page of them when opts.Limit is set).
 func (r *ResourceClient[T]) List(ctx context.Context, opts ListOptions) (*List[T], error) {
-	var wire struct {
-		Metadata api.ListMeta `json:"metadata"`
-		Items    []T          `json:"items"`
-	}
-	err := r.c.do(ctx, Request{Method: http.MethodGet, Path: r.path(r.namespace, "", ""), Query: opts.query()}, false,
-		func(body io.Reader) error { return decodeList(body, &wire.Metadata, &wire.Items) })
+	return list[T](ctx, r.c, Request{Method: http.MethodGet, Path: r.path(r.namespace, "", ""), Query: opts.query()})
+}
+
+// list sends req and decodes the list it answers.
+func list[T api.Object](ctx context.Context, c *Client, req Request) (*List[T], error) {
+	var meta api.ListMeta
+	var items []T
+	err := c.do(ctx, req, false, func(body io.Reader) error { return decodeList(body, &meta, &items) })
 	if err != nil {
 		return nil, err
 	}
 	return &List[T]{
-		ResourceVersion:    wire.Metadata.ResourceVersion,
-		Continue:           wire.Metadata.Continue,
-		RemainingItemCount: wire.Metadata.RemainingItemCount,
-		Items:              wire.Items,
+		ResourceVersion:    meta.ResourceVersion,
+		Continue:           meta.Continue,
+		RemainingItemCount: meta.RemainingItemCount,
+		Items:              items,
 	}, nil
 }
 
 // Watch watches the objects that opts select, from opts.ResourceVersion. The watch
 // ends when ctx ends, when it is stopped, or when the server ends it.
 func (r *ResourceClient[T]) Watch(ctx context.Context, opts ListOptions) (watch.Interface, error) {
+	return r.c.watch(ctx, Request{Method: http.MethodGet, Path: r.path(r.namespace, "", ""), Query: opts.query()}, r.kind.New)
+}
+
+// watch sends req as a watch and decodes its events into objects made by newObj.
+func (c *Client) watch(ctx context.Context, req Request, newObj func() api.Object) (watch.Interface, error) {
 	ctx, cancel := context.WithCancel(ctx)
-	q := opts.query()
-	q.Set("watch", "true")
-	body, err := r.c.Stream(ctx, Request{Method: http.MethodGet, Path: r.path(r.namespace, "", ""), Query: q})
+	req.Query.Set("watch", "true")
+	body, err := c.Stream(ctx, req)
 	if err != nil {
 		cancel()
 		return nil, err
 	}
-	return watch.NewStreamWatcher(watch.StreamConfig{Body: body, New: r.kind.New, Cancel: cancel}), nil
+	return watch.NewStreamWatcher(watch.StreamConfig{Body: body, New: newObj, Cancel: cancel}), nil
 }
 
 func (r *ResourceClient[T]) write(ctx context.Context, method string, obj T, subresource string) (T, error) {

@@ -51,8 +51,9 @@ type Factory struct {
 }
 
 type factoryKey struct {
-	typ   reflect.Type
-	scope Scope
+	typ      reflect.Type
+	resource api.GroupResource // of a metadata informer, which all share one type
+	scope    Scope
 }
 
 type factoryEntry struct {
@@ -77,25 +78,38 @@ func NewFactory(cfg FactoryConfig) (*Factory, error) {
 // first use. It panics if T is not a kind Orrery serves (a programming error). An
 // informer created after Start runs at the next Start.
 func For[T api.Object](f *Factory, scope Scope) *SharedInformer[T] {
-	key := factoryKey{typ: reflect.TypeFor[T](), scope: scope}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if e, ok := f.informers[key]; ok {
-		return e.informer.(*SharedInformer[T])
-	}
 	kind, ok := api.KindFor[T](f.cfg.Client.Registry())
 	if !ok {
 		var zero T
 		panic(fmt.Sprintf("informer.For: %T is not a registered kind", zero))
 	}
-	rc := client.Resource[T](f.cfg.Client).Namespace(scope.Namespace)
+	return forKey(f, factoryKey{typ: reflect.TypeFor[T](), scope: scope}, kind,
+		client.Resource[T](f.cfg.Client).Namespace(scope.Namespace))
+}
+
+// ForMetadata returns the factory's informer of the metadata (PartialObjectMetadata)
+// of the objects of kind in scope, creating it on first use: names, labels, owners and
+// finalizers of many kinds for a fraction of the memory of full objects. An informer
+// created after Start runs at the next Start.
+func ForMetadata(f *Factory, kind api.KindInfo, scope Scope) *SharedInformer[*api.PartialObjectMetadata] {
+	return forKey(f, factoryKey{typ: reflect.TypeFor[*api.PartialObjectMetadata](), resource: kind.GroupResource(), scope: scope},
+		kind, client.MetadataFor(f.cfg.Client, kind).Namespace(scope.Namespace))
+}
+
+func forKey[T api.Object](f *Factory, key factoryKey, kind api.KindInfo, lw ListerWatcher[T]) *SharedInformer[T] {
+	scope := key.scope
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if e, ok := f.informers[key]; ok {
+		return e.informer.(*SharedInformer[T])
+	}
 	var onErr func(error)
 	if f.cfg.OnWatchError != nil {
 		resource := kind.GroupResource().String()
 		onErr = func(err error) { f.cfg.OnWatchError(resource, err) }
 	}
 	inf, err := New(Config[T]{
-		ListerWatcher:    Selected[T](rc, scope.LabelSelector, scope.FieldSelector),
+		ListerWatcher:    Selected[T](lw, scope.LabelSelector, scope.FieldSelector),
 		ResyncPeriod:     f.cfg.ResyncPeriod,
 		DisableWatchList: f.cfg.DisableWatchList,
 		OnWatchError:     onErr,

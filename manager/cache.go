@@ -57,8 +57,9 @@ func (x *Index[T]) Lookup(value string) ([]T, error) {
 
 // cacheKey identifies one informer of a Manager.
 type cacheKey struct {
-	typ   reflect.Type
-	scope Scope
+	typ      reflect.Type
+	resource api.GroupResource // of a metadata cache, which all share one type
+	scope    Scope
 }
 
 type cacheEntry struct {
@@ -139,19 +140,33 @@ func Cache[T api.Object](m *Manager, scope Scope, opts CacheOptions[T]) (*inform
 	return cacheFor(m.cache, scope, opts, true)
 }
 
+// MetadataCache is Cache for the metadata only (PartialObjectMetadata) of the objects
+// of kind: names, labels, owners and finalizers at a fraction of the memory of full
+// objects, for any kind the server serves.
+func MetadataCache(m *Manager, kind api.KindInfo, scope Scope, opts CacheOptions[*api.PartialObjectMetadata]) (*informer.SharedInformer[*api.PartialObjectMetadata], error) {
+	key := cacheKey{typ: reflect.TypeFor[*api.PartialObjectMetadata](), resource: kind.GroupResource(), scope: scope}
+	return cacheOf(m.cache, key, kind, client.MetadataFor(m.client, kind).Namespace(scope.Namespace), opts, true)
+}
+
 func cacheFor[T api.Object](c *cache, scope Scope, opts CacheOptions[T], configure bool) (*informer.SharedInformer[T], error) {
-	key := cacheKey{typ: reflect.TypeFor[T](), scope: scope}
+	kind, ok := api.KindFor[T](c.client.Registry())
+	if !ok {
+		var zero T
+		return nil, fmt.Errorf("manager: %T is not a registered kind", zero)
+	}
+	return cacheOf(c, cacheKey{typ: reflect.TypeFor[T](), scope: scope}, kind,
+		client.Resource[T](c.client).Namespace(scope.Namespace), opts, configure)
+}
+
+func cacheOf[T api.Object](c *cache, key cacheKey, kind api.KindInfo, lw informer.ListerWatcher[T], opts CacheOptions[T], configure bool) (*informer.SharedInformer[T], error) {
+	scope := key.scope
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.entries[key]; ok {
 		if configure && (opts.Transform != nil || len(opts.Indexes) > 0) {
-			return nil, fmt.Errorf("manager: the cache of %v in %+v exists already; give its options before anything watches it", key.typ, scope)
+			return nil, fmt.Errorf("manager: the cache of %s in %+v exists already; give its options before anything watches it", kind.GroupResource(), scope)
 		}
 		return e.informer.(*informer.SharedInformer[T]), nil
-	}
-	kind, ok := api.KindFor[T](c.client.Registry())
-	if !ok {
-		return nil, fmt.Errorf("manager: %v is not a registered kind", key.typ)
 	}
 	indexers := informer.Indexers[T]{}
 	for _, x := range opts.Indexes {
@@ -160,9 +175,8 @@ func cacheFor[T api.Object](c *cache, scope Scope, opts CacheOptions[T], configu
 		}
 		indexers[x.name] = informer.IndexFunc[T](x.fn)
 	}
-	rc := client.Resource[T](c.client).Namespace(scope.Namespace)
 	inf, err := informer.New(informer.Config[T]{
-		ListerWatcher: informer.Selected[T](rc, scope.LabelSelector, scope.FieldSelector),
+		ListerWatcher: informer.Selected[T](lw, scope.LabelSelector, scope.FieldSelector),
 		Indexers:      indexers,
 		Transform:     opts.Transform,
 		Logger: c.logger.With(zap.String("resource", kind.GroupResource().String()),

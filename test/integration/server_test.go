@@ -29,7 +29,7 @@ type server struct {
 }
 
 // startServer runs an apiserver with cfg until stop is called or the test ends.
-func startServer(t *testing.T, cfg apiserver.Config) *server {
+func startServer(t testing.TB, cfg apiserver.Config) *server {
 	t.Helper()
 	srv := apiservertest.Start(t, cfg)
 	return &server{srv: srv, stop: func() {
@@ -53,7 +53,7 @@ func freeAddress(t *testing.T) string {
 
 // newClient returns a client configured from the server's kubeconfig, without a rate
 // limit; its idle connections are closed when the test ends.
-func newClient(t *testing.T, s *server) *client.Client {
+func newClient(t testing.TB, s *server) *client.Client {
 	t.Helper()
 	cfg, err := client.LoadConfig(s.srv.KubeconfigPath(), "")
 	if err != nil {
