@@ -57,6 +57,11 @@ type Options struct {
 	// GracefulShutdownTimeout bounds how long Run waits, once ctx ends, for reconciles
 	// in flight to finish; then their context is cancelled. Zero means 30 seconds.
 	GracefulShutdownTimeout time.Duration
+	// ReadYourWritesTimeout bounds how long a Client's Get waits for the cache to
+	// catch up with the client's own last write of the object (see Client); past it,
+	// Get fails with a Timeout. Zero means 10 seconds; negative means reads never
+	// wait.
+	ReadYourWritesTimeout time.Duration
 }
 
 // Runnable is work a Manager runs: Start runs until ctx ends.
@@ -105,6 +110,9 @@ func New(opts Options) (*Manager, error) {
 	}
 	if opts.GracefulShutdownTimeout <= 0 {
 		opts.GracefulShutdownTimeout = 30 * time.Second
+	}
+	if opts.ReadYourWritesTimeout == 0 {
+		opts.ReadYourWritesTimeout = 10 * time.Second
 	}
 	if le := opts.LeaderElection; le != nil {
 		check := *le

@@ -1,0 +1,90 @@
+package manager_test
+
+import (
+	"context"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/client"
+	"github.com/orrery-dev/orrery/envtest"
+	"github.com/orrery-dev/orrery/manager"
+)
+
+// TestReadYourWrites writes a pod 200 times through a manager Client and reads it
+// from the cache right after each write: every read sees the write.
+func TestReadYourWrites(t *testing.T) {
+	t.Parallel()
+	env := envtest.Start(t, envtest.Options{})
+	m, err := manager.New(manager.Options{Client: env.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pods, err := manager.NewClient[*api.Pod](m, manager.Scope{Namespace: "default"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, m)
+	ctx := t.Context()
+	p, err := pods.Create(ctx, newPod("ryw", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 200 {
+		got, err := pods.Get(ctx, "default", "ryw")
+		if err != nil {
+			t.Fatalf("read %d: %v", i, err)
+		}
+		if got.ResourceVersion != p.ResourceVersion {
+			t.Fatalf("read %d saw resourceVersion %s; the write returned %s", i, got.ResourceVersion, p.ResourceVersion)
+		}
+		up := got.DeepCopy()
+		up.Labels = map[string]string{"step": strconv.Itoa(i)}
+		if p, err = pods.Update(ctx, up); err != nil {
+			t.Fatalf("write %d: %v", i, err)
+		}
+	}
+
+	// A deleted object reads as NotFound once the cache has seen the delete.
+	if err := pods.Delete(ctx, "default", "ryw", &api.DeleteOptions{GracePeriodSeconds: new(int64)}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the delete reaches the cache", func() bool {
+		_, err := pods.Get(ctx, "default", "ryw")
+		return client.IsNotFound(err)
+	})
+}
+
+// TestReadYourWritesIsBounded writes an object its cache's scope excludes: the cache
+// never sees the write, and Get gives up with a Timeout after the bound.
+func TestReadYourWritesIsBounded(t *testing.T) {
+	t.Parallel()
+	env := envtest.Start(t, envtest.Options{})
+	m, err := manager.New(manager.Options{Client: env.Client(), ReadYourWritesTimeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pods, err := manager.NewClient[*api.Pod](m, manager.Scope{Namespace: "default", LabelSelector: "cached=yes"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, m)
+	ctx := t.Context()
+	if _, err := pods.Create(ctx, newPod("outside", nil)); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = pods.Get(ctx, "default", "outside")
+	if !client.IsTimeout(err) {
+		t.Fatalf("Get of a write the cache cannot see: %v; want a Timeout", err)
+	}
+	if waited := time.Since(start); waited < 300*time.Millisecond {
+		t.Errorf("gave up after %v; want the bound of 300ms", waited)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := pods.Get(cctx, "default", "outside"); err == nil {
+		t.Error("Get with a cancelled context succeeded")
+	}
+}
