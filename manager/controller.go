@@ -107,8 +107,8 @@ func (c *Controller) Start(ctx context.Context) error {
 
 	// Reconciles get a context that outlives ctx by the grace period, so that work in
 	// flight can finish its writes.
-	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancelWork()
+	workCtx, cancelWork := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer cancelWork(nil)
 	var wg sync.WaitGroup
 	for range c.opts.MaxConcurrentReconciles {
 		wg.Go(func() {
@@ -120,7 +120,7 @@ func (c *Controller) Start(ctx context.Context) error {
 	<-ctx.Done()
 	c.queue.ShutDown() // wakes idle workers; busy ones stop after their item
 	if errors.Is(context.Cause(ctx), leaderelection.ErrLeaseLost) {
-		cancelWork() // another process may lead already: stop writing at once
+		cancelWork(context.Cause(ctx)) // another process may lead already: stop writing at once
 	}
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
@@ -131,9 +131,10 @@ func (c *Controller) Start(ctx context.Context) error {
 		c.logger.Info("controller stopped")
 		return nil
 	case <-timer.C:
-		cancelWork()
+		err := fmt.Errorf("manager: controller %s: reconciles still running after %v; their context was cancelled", c.name, c.mgr.opts.GracefulShutdownTimeout)
+		cancelWork(err)
 		<-done
-		return fmt.Errorf("manager: controller %s: reconciles still running after %v; their context was cancelled", c.name, c.mgr.opts.GracefulShutdownTimeout)
+		return err
 	}
 }
 
