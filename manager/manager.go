@@ -34,6 +34,7 @@ import (
 
 	"github.com/orrery-dev/orrery/client"
 	"github.com/orrery-dev/orrery/client/leaderelection"
+	"github.com/orrery-dev/orrery/client/record"
 )
 
 // Options configure a Manager. Client is required; the zero value of each other field
@@ -83,6 +84,7 @@ type Manager struct {
 	registry *prometheus.Registry
 	metrics  *metrics
 	cache    *cache
+	events   *record.Broadcaster
 
 	baseCtx    context.Context // for map functions; ends when Run returns
 	cancelBase context.CancelFunc
@@ -129,6 +131,7 @@ func New(opts Options) (*Manager, error) {
 	return &Manager{
 		opts: opts, client: opts.Client, logger: opts.Logger.Named("manager"),
 		registry: opts.Registry, metrics: met,
+		events:   record.NewBroadcaster(record.BroadcasterConfig{Registry: opts.Client.Registry(), Logger: opts.Logger}),
 		cache:   &cache{client: opts.Client, logger: opts.Logger.Named("cache"), entries: map[cacheKey]*cacheEntry{}},
 		baseCtx: base, cancelBase: cancel,
 		names: map[string]bool{},
@@ -143,6 +146,13 @@ func (m *Manager) Logger() *zap.Logger { return m.opts.Logger }
 
 // Registry is the registry of the manager's metrics.
 func (m *Manager) Registry() *prometheus.Registry { return m.registry }
+
+// EventRecorder returns a recorder of Events from component (a controller's name),
+// written to the apiserver while the manager runs, with Kubernetes' correlation and
+// spam filter (package record).
+func (m *Manager) EventRecorder(component string) record.Recorder {
+	return m.events.NewRecorder(component)
+}
 
 // Addr is the address the health endpoint listens on, once Run has started it; empty
 // before, or without one.
@@ -217,6 +227,20 @@ func (m *Manager) Run(ctx context.Context) error {
 			srvWG.Wait()
 		}()
 	}
+
+	// Events are written until everything else has stopped.
+	eventsCtx, stopEvents := context.WithCancel(context.WithoutCancel(ctx))
+	if err := m.events.StartRecordingToSink(eventsCtx, record.NewClientSink(m.client)); err != nil {
+		stopEvents()
+		return fmt.Errorf("manager: events: %w", err)
+	}
+	defer func() {
+		// The sink writes what it holds, for at most a few seconds.
+		giveUp := time.AfterFunc(5*time.Second, stopEvents)
+		m.events.Shutdown()
+		giveUp.Stop()
+		stopEvents()
+	}()
 
 	// Caches.
 	cacheCtx, stopCache := context.WithCancel(context.WithoutCancel(ctx))

@@ -320,3 +320,45 @@ func TestLeaderElectionHandOver(t *testing.T) {
 		t.Errorf("leaseTransitions = %d, want 1", got)
 	}
 }
+
+// TestEventRecorder records an event from a reconcile; it reaches the apiserver.
+func TestEventRecorder(t *testing.T) {
+	t.Parallel()
+	env := envtest.Start(t, envtest.Options{})
+	c := env.Client()
+	m, err := manager.New(manager.Options{Client: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := m.EventRecorder("pod-greeter")
+	pods, err := manager.NewClient[*api.Pod](m, manager.Scope{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctrl, err := manager.NewController(m, "pod-greeter", manager.ReconcilerFunc(func(ctx context.Context, req manager.Request) (manager.Result, error) {
+		p, err := pods.Get(ctx, req.Namespace, req.Name)
+		if client.IsNotFound(err) {
+			return manager.Result{}, nil
+		}
+		if err != nil {
+			return manager.Result{}, err
+		}
+		rec.Eventf(p, api.EventTypeNormal, "Greeted", "hello %s", p.Name)
+		return manager.Result{}, nil
+	}), manager.ControllerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := manager.For[*api.Pod](ctrl); err != nil {
+		t.Fatal(err)
+	}
+	run(t, m)
+	if _, err := client.Resource[*api.Pod](c).Namespace("default").Create(t.Context(), newPod("hi", nil)); err != nil {
+		t.Fatal(err)
+	}
+	events := client.Resource[*api.Event](c).Namespace("default")
+	eventually(t, "the Greeted event is written", func() bool {
+		l, err := events.List(t.Context(), client.ListOptions{FieldSelector: "involvedObject.name=hi,reason=Greeted"})
+		return err == nil && len(l.Items) == 1 && l.Items[0].Message == "hello hi" && l.Items[0].Source.Component == "pod-greeter"
+	})
+}
