@@ -131,7 +131,7 @@ func New(opts Options) (*Manager, error) {
 	return &Manager{
 		opts: opts, client: opts.Client, logger: opts.Logger.Named("manager"),
 		registry: opts.Registry, metrics: met,
-		events:   record.NewBroadcaster(record.BroadcasterConfig{Registry: opts.Client.Registry(), Logger: opts.Logger}),
+		events:  record.NewBroadcaster(record.BroadcasterConfig{Registry: opts.Client.Registry(), Logger: opts.Logger}),
 		cache:   &cache{client: opts.Client, logger: opts.Logger.Named("cache"), entries: map[cacheKey]*cacheEntry{}},
 		baseCtx: base, cancelBase: cancel,
 		names: map[string]bool{},
