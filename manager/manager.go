@@ -13,9 +13,9 @@
 // the work that runs on every replica, then, once leadership is won (or at once when
 // the manager elects no leader), the controllers. When ctx ends it stops in the
 // reverse order: controllers take no new keys and the reconciles in flight finish (up
-// to Options.GracefulShutdownTimeout), the lease is released at once (so a successor
-// starts without waiting for this process to finish), the caches stop, and the health
-// endpoint closes.
+// to Options.GracefulShutdownTimeout), the caches stop, the lease is released (so a
+// successor takes over at once), pending events are written, and the health endpoint
+// closes.
 package manager
 
 import (
@@ -243,11 +243,12 @@ func (m *Manager) Run(ctx context.Context) error {
 	}()
 
 	// Caches.
-	cacheCtx, stopCache := context.WithCancel(context.WithoutCancel(ctx))
-	defer func() {
-		stopCache()
+	cacheCtx, cancelCache := context.WithCancel(context.WithoutCancel(ctx))
+	stopCaches := func() {
+		cancelCache()
 		m.cache.wg.Wait()
-	}()
+	}
+	defer stopCaches()
 	m.cache.start(cacheCtx)
 	if err := m.cache.waitForSync(ctx); err != nil {
 		if ctx.Err() != nil {
@@ -280,10 +281,16 @@ func (m *Manager) Run(ctx context.Context) error {
 
 	lost := false
 	if le := m.opts.LeaderElection; le != nil {
-		lost = m.lead(ctx, *le, func(ctx context.Context) {
+		lost = m.lead(ctx, *le, func(leaderCtx context.Context) {
 			var lwg sync.WaitGroup
-			runAll(&lwg, ctx, leaderOnly)
+			runAll(&lwg, leaderCtx, leaderOnly)
 			lwg.Wait()
+			if ctx.Err() != nil {
+				// A clean stop: the lease is released only after everything else has
+				// stopped, caches included.
+				wg.Wait()
+				stopCaches()
+			}
 		})
 	} else {
 		<-ctx.Done()
