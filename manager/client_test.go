@@ -8,7 +8,6 @@ import (
 
 	"github.com/orrery-dev/orrery/api"
 	"github.com/orrery-dev/orrery/client"
-	"github.com/orrery-dev/orrery/envtest"
 	"github.com/orrery-dev/orrery/manager"
 )
 
@@ -16,11 +15,7 @@ import (
 // from the cache right after each write: every read sees the write.
 func TestReadYourWrites(t *testing.T) {
 	t.Parallel()
-	env := envtest.Start(t, envtest.Options{})
-	m, err := manager.New(manager.Options{Client: env.Client()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, _ := startManager(t, manager.Options{})
 	pods, err := manager.NewClient[*api.Pod](m, manager.Scope{Namespace: "default"})
 	if err != nil {
 		t.Fatal(err)
@@ -60,11 +55,7 @@ func TestReadYourWrites(t *testing.T) {
 // never sees the write, and Get gives up with a Timeout after the bound.
 func TestReadYourWritesIsBounded(t *testing.T) {
 	t.Parallel()
-	env := envtest.Start(t, envtest.Options{})
-	m, err := manager.New(manager.Options{Client: env.Client(), ReadYourWritesTimeout: 300 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, _ := startManager(t, manager.Options{ReadYourWritesTimeout: 300 * time.Millisecond})
 	pods, err := manager.NewClient[*api.Pod](m, manager.Scope{Namespace: "default", LabelSelector: "cached=yes"})
 	if err != nil {
 		t.Fatal(err)

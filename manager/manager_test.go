@@ -95,12 +95,7 @@ func newPod(name string, owner *api.OwnerReference) *api.Pod {
 // updates of a ReplicaSet are dropped by GenerationChanged.
 func TestForOwnsAndPredicates(t *testing.T) {
 	t.Parallel()
-	env := envtest.Start(t, envtest.Options{})
-	c := env.Client()
-	m, err := manager.New(manager.Options{Client: c, HealthAddress: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, c := startManager(t, manager.Options{HealthAddress: "127.0.0.1:0"})
 	var s seen
 	ctrl, err := manager.NewController(m, "replicasets", s.recorder(), manager.ControllerOptions{MaxConcurrentReconciles: 2})
 	if err != nil {
@@ -205,12 +200,7 @@ func TestForOwnsAndPredicates(t *testing.T) {
 // TestIndexesAndByIndex maps Node events to the pods on the node through a typed index.
 func TestIndexesAndByIndex(t *testing.T) {
 	t.Parallel()
-	env := envtest.Start(t, envtest.Options{})
-	c := env.Client()
-	m, err := manager.New(manager.Options{Client: c})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, c := startManager(t, manager.Options{})
 	podsByNode := manager.NewIndex("byNode", func(p *api.Pod) []string {
 		if p.Spec.NodeName == "" {
 			return nil
@@ -324,12 +314,7 @@ func TestLeaderElectionHandOver(t *testing.T) {
 // TestEventRecorder records an event from a reconcile; it reaches the apiserver.
 func TestEventRecorder(t *testing.T) {
 	t.Parallel()
-	env := envtest.Start(t, envtest.Options{})
-	c := env.Client()
-	m, err := manager.New(manager.Options{Client: c})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, c := startManager(t, manager.Options{})
 	rec := m.EventRecorder("pod-greeter")
 	pods, err := manager.NewClient[*api.Pod](m, manager.Scope{})
 	if err != nil {
@@ -361,4 +346,16 @@ func TestEventRecorder(t *testing.T) {
 		l, err := events.List(t.Context(), client.ListOptions{FieldSelector: "involvedObject.name=hi,reason=Greeted"})
 		return err == nil && len(l.Items) == 1 && l.Items[0].Message == "hello hi" && l.Items[0].Source.Component == "pod-greeter"
 	})
+}
+
+// startManager starts an apiserver for the test and returns a manager of it (opts with
+// its client) and the client.
+func startManager(t *testing.T, opts manager.Options) (*manager.Manager, *client.Client) {
+	t.Helper()
+	opts.Client = envtest.Start(t, envtest.Options{}).Client()
+	m, err := manager.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, opts.Client
 }
