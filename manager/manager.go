@@ -4,10 +4,15 @@
 // stops everything in order.
 //
 //	m, _ := manager.New(manager.Options{Client: c})
+//	pods, _ := manager.NewClient[*api.Pod](m, manager.Scope{}) // cached reads that see its writes
+//	events := m.EventRecorder("zone-labeller")
 //	ctrl, _ := manager.NewController(m, "zone-labeller", reconciler, manager.ControllerOptions{})
 //	_ = manager.For[*api.Pod](ctrl)
 //	_ = manager.Watches[*api.Node](ctrl, manager.ByIndex[*api.Node](podsByNode))
 //	err := m.Run(ctx)
+//
+// Caches are made only on request (Cache, MetadataCache, NewClient and the watches of
+// controllers), each for a kind and a scope, with its transform and typed indexes.
 //
 // Run starts, in order: the health endpoint, the caches (and waits for them to sync),
 // the work that runs on every replica, then, once leadership is won (or at once when
