@@ -90,6 +90,9 @@ func (c *Controller) Name() string { return c.name }
 // Enqueue asks for a reconcile of req, as an event would.
 func (c *Controller) Enqueue(req Request) { c.queue.Add(req) }
 
+// EnqueueAfter asks for a reconcile of req once d has passed.
+func (c *Controller) EnqueueAfter(req Request, d time.Duration) { c.queue.AddAfter(req, d) }
+
 // Start runs the workers until ctx ends, then lets the reconciles that are running
 // finish, up to the manager's GracefulShutdownTimeout, and returns; if ctx ended
 // because the lease was lost (leaderelection.ErrLeaseLost), their context is cancelled
