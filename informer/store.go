@@ -137,6 +137,35 @@ func (s *Store[T]) Replace(items []T) {
 	}
 }
 
+// AddIndex adds an index, built at once over the objects stored. A name already in use
+// is an error.
+func (s *Store[T]) AddIndex(name string, fn IndexFunc[T]) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.indexers[name]; ok {
+		return fmt.Errorf("informer: an index named %q exists already", name)
+	}
+	s.indexers[name] = fn
+	idx := map[string]map[string]struct{}{}
+	s.indices[name] = idx
+	for key, obj := range s.items {
+		index(idx, fn, key, obj)
+	}
+	return nil
+}
+
+// index files key under the values fn gives for obj.
+func index[T api.Object](idx map[string]map[string]struct{}, fn IndexFunc[T], key string, obj T) {
+	for _, v := range fn(obj) {
+		set := idx[v]
+		if set == nil {
+			set = map[string]struct{}{}
+			idx[v] = set
+		}
+		set[key] = struct{}{}
+	}
+}
+
 func (s *Store[T]) put(key string, obj T) (T, bool) {
 	old, existed := s.items[key]
 	if existed {
@@ -144,15 +173,7 @@ func (s *Store[T]) put(key string, obj T) (T, bool) {
 	}
 	s.items[key] = obj
 	for name, fn := range s.indexers {
-		idx := s.indices[name]
-		for _, v := range fn(obj) {
-			set := idx[v]
-			if set == nil {
-				set = map[string]struct{}{}
-				idx[v] = set
-			}
-			set[key] = struct{}{}
-		}
+		index(s.indices[name], fn, key, obj)
 	}
 	return old, existed
 }

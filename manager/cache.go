@@ -55,6 +55,17 @@ func (x *Index[T]) Lookup(value string) ([]T, error) {
 	return inf.Store().ByIndex(x.name, value)
 }
 
+// bindIndex makes inf the cache x looks up.
+func bindIndex[T api.Object](x *Index[T], inf *informer.SharedInformer[T]) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.inf != nil {
+		return fmt.Errorf("manager: index %q is part of another cache", x.name)
+	}
+	x.inf = inf
+	return nil
+}
+
 // cacheKey identifies one informer of a Manager.
 type cacheKey struct {
 	typ      reflect.Type
@@ -133,11 +144,12 @@ func (c *cache) synced() bool {
 // Cache returns the manager's informer for objects of type T in scope, making it on
 // first use with opts. Informers are made only by Cache and by the watches of
 // controllers (For, Owns, Watches), never by a read, so a process caches only what it
-// asked for. The options of an informer are fixed when it is made: asking again with
-// options for one that exists is an error. Call it before Run to have the informer
+// asked for. Indexes may be added to an informer that exists (several controllers
+// share one cache, each with its indexes); its transform is fixed when it is made, so
+// giving one for an informer that exists is an error. Call it before Run to have the informer
 // started and synced with the others; one made later starts at once.
 func Cache[T api.Object](m *Manager, scope Scope, opts CacheOptions[T]) (*informer.SharedInformer[T], error) {
-	return cacheFor(m.cache, scope, opts, true)
+	return cacheFor(m.cache, scope, opts)
 }
 
 // MetadataCache is Cache for the metadata only (PartialObjectMetadata) of the objects
@@ -145,28 +157,37 @@ func Cache[T api.Object](m *Manager, scope Scope, opts CacheOptions[T]) (*inform
 // objects, for any kind the server serves.
 func MetadataCache(m *Manager, kind api.KindInfo, scope Scope, opts CacheOptions[*api.PartialObjectMetadata]) (*informer.SharedInformer[*api.PartialObjectMetadata], error) {
 	key := cacheKey{typ: reflect.TypeFor[*api.PartialObjectMetadata](), resource: kind.GroupResource(), scope: scope}
-	return cacheOf(m.cache, key, kind, client.MetadataFor(m.client, kind).Namespace(scope.Namespace), opts, true)
+	return cacheOf(m.cache, key, kind, client.MetadataFor(m.client, kind).Namespace(scope.Namespace), opts)
 }
 
-func cacheFor[T api.Object](c *cache, scope Scope, opts CacheOptions[T], configure bool) (*informer.SharedInformer[T], error) {
+func cacheFor[T api.Object](c *cache, scope Scope, opts CacheOptions[T]) (*informer.SharedInformer[T], error) {
 	kind, ok := api.KindFor[T](c.client.Registry())
 	if !ok {
 		var zero T
 		return nil, fmt.Errorf("manager: %T is not a registered kind", zero)
 	}
 	return cacheOf(c, cacheKey{typ: reflect.TypeFor[T](), scope: scope}, kind,
-		client.Resource[T](c.client).Namespace(scope.Namespace), opts, configure)
+		client.Resource[T](c.client).Namespace(scope.Namespace), opts)
 }
 
-func cacheOf[T api.Object](c *cache, key cacheKey, kind api.KindInfo, lw informer.ListerWatcher[T], opts CacheOptions[T], configure bool) (*informer.SharedInformer[T], error) {
+func cacheOf[T api.Object](c *cache, key cacheKey, kind api.KindInfo, lw informer.ListerWatcher[T], opts CacheOptions[T]) (*informer.SharedInformer[T], error) {
 	scope := key.scope
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.entries[key]; ok {
-		if configure && (opts.Transform != nil || len(opts.Indexes) > 0) {
-			return nil, fmt.Errorf("manager: the cache of %s in %+v exists already; give its options before anything watches it", kind.GroupResource(), scope)
+		inf := e.informer.(*informer.SharedInformer[T])
+		if opts.Transform != nil {
+			return nil, fmt.Errorf("manager: the cache of %s in %+v exists already; give its transform before anything watches it", kind.GroupResource(), scope)
 		}
-		return e.informer.(*informer.SharedInformer[T]), nil
+		for _, x := range opts.Indexes {
+			if err := bindIndex(x, inf); err != nil {
+				return nil, err
+			}
+			if err := inf.Store().AddIndex(x.name, informer.IndexFunc[T](x.fn)); err != nil {
+				return nil, fmt.Errorf("manager: the cache of %s: %w", kind.GroupResource(), err)
+			}
+		}
+		return inf, nil
 	}
 	indexers := informer.Indexers[T]{}
 	for _, x := range opts.Indexes {
@@ -187,13 +208,9 @@ func cacheOf[T api.Object](c *cache, key cacheKey, kind api.KindInfo, lw informe
 		return nil, err
 	}
 	for _, x := range opts.Indexes {
-		x.mu.Lock()
-		if x.inf != nil {
-			x.mu.Unlock()
-			return nil, fmt.Errorf("manager: index %q is part of another cache", x.name)
+		if err := bindIndex(x, inf); err != nil {
+			return nil, err
 		}
-		x.inf = inf
-		x.mu.Unlock()
 	}
 	e := &cacheEntry{informer: inf, run: inf.Run, synced: inf.Synced()}
 	c.entries[key] = e

@@ -34,7 +34,7 @@ type Client[T api.Object] struct {
 // NewClient returns a Client over the manager's cache of T in scope, making the cache
 // if there is none (it is an explicit request to cache T in scope).
 func NewClient[T api.Object](m *Manager, scope Scope) (*Client[T], error) {
-	inf, err := cacheFor(m.cache, scope, CacheOptions[T]{}, false)
+	inf, err := cacheFor(m.cache, scope, CacheOptions[T]{})
 	if err != nil {
 		return nil, err
 	}

@@ -210,8 +210,17 @@ func TestIndexesAndByIndex(t *testing.T) {
 	if _, err := manager.Cache(m, manager.Scope{}, manager.CacheOptions[*api.Pod]{Indexes: []*manager.Index[*api.Pod]{podsByNode}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := manager.Cache(m, manager.Scope{}, manager.CacheOptions[*api.Pod]{Indexes: []*manager.Index[*api.Pod]{manager.NewIndex("late", func(*api.Pod) []string { return nil })}}); err == nil {
-		t.Error("options for an existing cache were accepted")
+	// Another index on the same cache, as a second controller would add it; not one of
+	// the same name, and no transform on a cache that exists.
+	byName := manager.NewIndex("byName", func(p *api.Pod) []string { return []string{p.Name} })
+	if _, err := manager.Cache(m, manager.Scope{}, manager.CacheOptions[*api.Pod]{Indexes: []*manager.Index[*api.Pod]{byName}}); err != nil {
+		t.Fatalf("a second index on a cache: %v", err)
+	}
+	if _, err := manager.Cache(m, manager.Scope{}, manager.CacheOptions[*api.Pod]{Indexes: []*manager.Index[*api.Pod]{manager.NewIndex("byNode", func(*api.Pod) []string { return nil })}}); err == nil {
+		t.Error("a second index named byNode was accepted")
+	}
+	if _, err := manager.Cache(m, manager.Scope{}, manager.CacheOptions[*api.Pod]{Transform: func(p *api.Pod) *api.Pod { return p }}); err == nil {
+		t.Error("a transform for an existing cache was accepted")
 	}
 	var s seen
 	ctrl, err := manager.NewController(m, "zones", s.recorder(), manager.ControllerOptions{})
@@ -240,6 +249,9 @@ func TestIndexesAndByIndex(t *testing.T) {
 	got, err := podsByNode.Lookup("n1")
 	if err != nil || len(got) != 2 {
 		t.Fatalf("Lookup(n1) = %d pods, %v; want 2", len(got), err)
+	}
+	if got, err := byName.Lookup("p2"); err != nil || len(got) != 1 {
+		t.Errorf("the second index: Lookup(p2) = %d pods, %v; want 1", len(got), err)
 	}
 	if _, err := client.Resource[*api.Node](c).Create(ctx, &api.Node{ObjectMeta: api.ObjectMeta{Name: "n1"}}); err != nil {
 		t.Fatal(err)

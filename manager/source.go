@@ -119,7 +119,7 @@ func watch[T api.Object](c *Controller, fn MapFunc[T], opts []WatchOption) error
 	for _, opt := range opts {
 		opt(&o)
 	}
-	inf, err := cacheFor(c.mgr.cache, o.scope, CacheOptions[T]{}, false)
+	inf, err := cacheFor(c.mgr.cache, o.scope, CacheOptions[T]{})
 	if err != nil {
 		return err
 	}
