@@ -60,7 +60,9 @@ func rsOf(t *testing.T, c *client.Client, d *api.Deployment) []*api.ReplicaSet {
 			out = append(out, rs)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Annotations[deployment.RevisionAnnotation] < out[j].Annotations[deployment.RevisionAnnotation] })
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].Annotations[deployment.RevisionAnnotation] < out[j].Annotations[deployment.RevisionAnnotation]
+	})
 	return out
 }
 
