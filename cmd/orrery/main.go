@@ -1,6 +1,7 @@
 // Command orrery runs Orrery's control-plane components:
 //
-//	orrery apiserver   the Kubernetes API over etcd (embedded unless --etcd-servers)
+//	orrery apiserver            the Kubernetes API over etcd (embedded unless --etcd-servers)
+//	orrery controller-manager   the workload controllers (ReplicaSet, Deployment, ...)
 //
 // It stops cleanly on SIGINT or SIGTERM.
 package main

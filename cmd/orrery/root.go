@@ -11,6 +11,6 @@ func newRootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newAPIServerCommand())
+	root.AddCommand(newAPIServerCommand(), newControllerManagerCommand())
 	return root
 }
