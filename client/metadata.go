@@ -59,6 +59,25 @@ func (m *MetadataClient) Get(ctx context.Context, name string) (*api.PartialObje
 	return obj, nil
 }
 
+// Patch applies a patch of type pt to the named object and returns its metadata as
+// patched. Merge and JSON patches work for every kind; strategic merge patches only
+// for the kinds whose schema the server knows.
+func (m *MetadataClient) Patch(ctx context.Context, name string, pt PatchType, data []byte) (*api.PartialObjectMetadata, error) {
+	obj := &api.PartialObjectMetadata{}
+	err := m.c.do(ctx, Request{Method: http.MethodPatch, Path: resourcePath(m.kind, m.namespace, name, ""), Body: data,
+		ContentType: string(pt), Accept: acceptMetadata}, false,
+		func(body io.Reader) error { return json.NewDecoder(body).Decode(obj) })
+	if err != nil {
+		return nil, err
+	}
+	return obj, nil
+}
+
+// Delete deletes the named object.
+func (m *MetadataClient) Delete(ctx context.Context, name string, opts *api.DeleteOptions) error {
+	return m.c.deleteAt(ctx, resourcePath(m.kind, m.namespace, name, ""), opts, nil)
+}
+
 // List lists the metadata of the objects opts selects.
 func (m *MetadataClient) List(ctx context.Context, opts ListOptions) (*List[*api.PartialObjectMetadata], error) {
 	return list[*api.PartialObjectMetadata](ctx, m.c, Request{Method: http.MethodGet,

@@ -264,6 +264,11 @@ func (r *ResourceClient[T]) DeleteCollection(ctx context.Context, opts *api.Dele
 }
 
 func (r *ResourceClient[T]) delete(ctx context.Context, path string, opts *api.DeleteOptions, q url.Values) error {
+	return r.c.deleteAt(ctx, path, opts, q)
+}
+
+// deleteAt sends a DELETE of path with opts as its body.
+func (c *Client) deleteAt(ctx context.Context, path string, opts *api.DeleteOptions, q url.Values) error {
 	req := Request{Method: http.MethodDelete, Path: path, Query: q}
 	if opts != nil {
 		o := *opts
@@ -274,7 +279,7 @@ func (r *ResourceClient[T]) delete(ctx context.Context, path string, opts *api.D
 		}
 		req.Body = body
 	}
-	_, err := r.c.Do(ctx, req)
+	_, err := c.Do(ctx, req)
 	return err
 }
 

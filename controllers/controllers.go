@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/orrery-dev/orrery/controllers/deployment"
+	"github.com/orrery-dev/orrery/controllers/garbagecollector"
 	"github.com/orrery-dev/orrery/controllers/replicaset"
 	"github.com/orrery-dev/orrery/manager"
 )
@@ -33,6 +34,10 @@ func All() []Controller {
 		}},
 		{Name: "deployment-controller", Aliases: []string{"deployment"}, Setup: func(m *manager.Manager) error {
 			_, err := deployment.Setup(m, deployment.Options{})
+			return err
+		}},
+		{Name: "garbage-collector-controller", Aliases: []string{"garbagecollector"}, Setup: func(m *manager.Manager) error {
+			_, err := garbagecollector.Setup(m, garbagecollector.Options{})
 			return err
 		}},
 	}
