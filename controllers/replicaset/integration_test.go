@@ -323,3 +323,54 @@ func TestFailedCreatesSetReplicaFailure(t *testing.T) {
 		return err == nil && len(ownedActive(t, c, rs)) == 50 && got.Status.Replicas == 50 && len(got.Status.Conditions) == 0
 	})
 }
+
+// BenchmarkCreateReplicas measures the time from creating a ReplicaSet of 1,000
+// replicas until all its pods exist (no scheduler, so they stay Pending):
+//
+//	go test -run '^$' -bench CreateReplicas -benchtime 1x -count 3 ./controllers/replicaset/
+func BenchmarkCreateReplicas(b *testing.B) {
+	const n = 1000
+	for range b.N {
+		env := envtest.Start(b, envtest.Options{})
+		c := env.Client()
+		cm, err := client.New(env.Config())
+		if err != nil {
+			b.Fatal(err)
+		}
+		m, err := manager.New(manager.Options{Client: cm})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := replicaset.Setup(m, replicaset.Options{}); err != nil {
+			b.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- m.Run(ctx) }()
+		pods := client.Resource[*api.Pod](c).Namespace("default")
+		start := time.Now()
+		if _, err := client.Resource[*api.ReplicaSet](c).Namespace("default").Create(ctx, newRS("big", n, "big")); err != nil {
+			b.Fatal(err)
+		}
+		tick := time.NewTicker(5 * time.Millisecond)
+		for {
+			l, err := pods.List(ctx, client.ListOptions{LabelSelector: "app=big", ResourceVersion: "0"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(l.Items) >= n {
+				break
+			}
+			<-tick.C
+		}
+		tick.Stop()
+		took := time.Since(start)
+		b.ReportMetric(took.Seconds(), "s/1000-pods")
+		b.ReportMetric(n/took.Seconds(), "pods/s")
+		cancel()
+		if err := <-done; err != nil {
+			b.Fatal(err)
+		}
+		cm.Close()
+	}
+}
