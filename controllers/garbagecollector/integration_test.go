@@ -163,7 +163,10 @@ func TestManyDependents(t *testing.T) {
 	t.Parallel()
 	env := envtest.Start(t, envtest.Options{})
 	controllertest.Run(t, env.Config(),
-		func(m *manager.Manager) error { _, err := garbagecollector.Setup(m, garbagecollector.Options{}); return err })
+		func(m *manager.Manager) error {
+			_, err := garbagecollector.Setup(m, garbagecollector.Options{})
+			return err
+		})
 	c := env.Client()
 	n := 1000
 	if testing.Short() {
@@ -180,7 +183,10 @@ func BenchmarkCollect(b *testing.B) {
 	for range b.N {
 		env := envtest.Start(b, envtest.Options{})
 		controllertest.Run(b, env.Config(),
-			func(m *manager.Manager) error { _, err := garbagecollector.Setup(m, garbagecollector.Options{}); return err })
+			func(m *manager.Manager) error {
+				_, err := garbagecollector.Setup(m, garbagecollector.Options{})
+				return err
+			})
 		took := deleteOwnerOf(b, env.Client(), 10000)
 		b.ReportMetric(took.Seconds(), "s/10k-dependents")
 		b.ReportMetric(10000/took.Seconds(), "deletes/s")
