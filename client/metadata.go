@@ -78,6 +78,11 @@ func (m *MetadataClient) Delete(ctx context.Context, name string, opts *api.Dele
 	return m.c.deleteAt(ctx, resourcePath(m.kind, m.namespace, name, ""), opts, nil)
 }
 
+// DeleteCollection deletes the objects listOpts selects (in the client's namespace).
+func (m *MetadataClient) DeleteCollection(ctx context.Context, opts *api.DeleteOptions, listOpts ListOptions) error {
+	return m.c.deleteAt(ctx, resourcePath(m.kind, m.namespace, "", ""), opts, listOpts.query())
+}
+
 // List lists the metadata of the objects opts selects.
 func (m *MetadataClient) List(ctx context.Context, opts ListOptions) (*List[*api.PartialObjectMetadata], error) {
 	return list[*api.PartialObjectMetadata](ctx, m.c, Request{Method: http.MethodGet,

@@ -11,6 +11,8 @@ import (
 
 	"github.com/orrery-dev/orrery/controllers/deployment"
 	"github.com/orrery-dev/orrery/controllers/garbagecollector"
+	"github.com/orrery-dev/orrery/controllers/namespace"
+	"github.com/orrery-dev/orrery/controllers/podgc"
 	"github.com/orrery-dev/orrery/controllers/replicaset"
 	"github.com/orrery-dev/orrery/manager"
 )
@@ -38,6 +40,14 @@ func All() []Controller {
 		}},
 		{Name: "garbage-collector-controller", Aliases: []string{"garbagecollector"}, Setup: func(m *manager.Manager) error {
 			_, err := garbagecollector.Setup(m, garbagecollector.Options{})
+			return err
+		}},
+		{Name: "namespace-controller", Aliases: []string{"namespace"}, Setup: func(m *manager.Manager) error {
+			_, err := namespace.Setup(m, namespace.Options{})
+			return err
+		}},
+		{Name: "pod-garbage-collector-controller", Aliases: []string{"podgc"}, Setup: func(m *manager.Manager) error {
+			_, err := podgc.Setup(m, podgc.Options{})
 			return err
 		}},
 	}

@@ -112,6 +112,9 @@ func (c *Client[T]) Get(ctx context.Context, namespace, name string) (T, error) 
 // List returns the cached objects in namespace ("" for all) whose labels match sel
 // (nil for all). It does not wait for the client's writes.
 func (c *Client[T]) List(namespace string, sel labels.Selector) []T {
+	if namespace == "" {
+		return c.lister.List(sel)
+	}
 	return c.lister.Namespace(namespace).List(sel)
 }
 

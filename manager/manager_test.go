@@ -353,6 +353,9 @@ func TestEventRecorder(t *testing.T) {
 	if _, err := client.Resource[*api.Pod](c).Namespace("default").Create(t.Context(), newPod("hi", nil)); err != nil {
 		t.Fatal(err)
 	}
+	eventually(t, "the pod is cached", func() bool {
+		return len(pods.List("", nil)) == 1 && len(pods.List("default", nil)) == 1 && len(pods.List("other", nil)) == 0
+	})
 	events := client.Resource[*api.Event](c).Namespace("default")
 	eventually(t, "the Greeted event is written", func() bool {
 		l, err := events.List(t.Context(), client.ListOptions{FieldSelector: "involvedObject.name=hi,reason=Greeted"})
