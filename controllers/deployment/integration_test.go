@@ -13,7 +13,7 @@ import (
 	"github.com/orrery-dev/orrery/api"
 	"github.com/orrery-dev/orrery/client"
 	"github.com/orrery-dev/orrery/controllers/deployment"
-	"github.com/orrery-dev/orrery/controllers/internal/controllertest"
+	"github.com/orrery-dev/orrery/internal/testutil/controllertest"
 	"github.com/orrery-dev/orrery/controllers/internal/podutil"
 	"github.com/orrery-dev/orrery/controllers/replicaset"
 	"github.com/orrery-dev/orrery/envtest"
@@ -27,7 +27,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 func start(t *testing.T) *client.Client {
 	t.Helper()
 	env := envtest.Start(t, envtest.Options{})
-	controllertest.ReadyPods(t, env)
+	controllertest.ReadyPods(t, env.Client())
 	controllertest.Run(t, env.Config(),
 		func(m *manager.Manager) error { _, err := replicaset.Setup(m, replicaset.Options{}); return err },
 		func(m *manager.Manager) error { _, err := deployment.Setup(m, deployment.Options{}); return err })

@@ -13,7 +13,7 @@ import (
 	"github.com/orrery-dev/orrery/client"
 	"github.com/orrery-dev/orrery/controllers/deployment"
 	"github.com/orrery-dev/orrery/controllers/garbagecollector"
-	"github.com/orrery-dev/orrery/controllers/internal/controllertest"
+	"github.com/orrery-dev/orrery/internal/testutil/controllertest"
 	"github.com/orrery-dev/orrery/controllers/internal/podutil"
 	"github.com/orrery-dev/orrery/controllers/replicaset"
 	"github.com/orrery-dev/orrery/envtest"

@@ -10,7 +10,7 @@ import (
 
 	"github.com/orrery-dev/orrery/api"
 	"github.com/orrery-dev/orrery/client"
-	"github.com/orrery-dev/orrery/controllers/internal/controllertest"
+	"github.com/orrery-dev/orrery/internal/testutil/controllertest"
 	"github.com/orrery-dev/orrery/controllers/namespace"
 	"github.com/orrery-dev/orrery/envtest"
 	"github.com/orrery-dev/orrery/manager"

@@ -10,7 +10,6 @@ import (
 
 	"github.com/orrery-dev/orrery/api"
 	"github.com/orrery-dev/orrery/client"
-	"github.com/orrery-dev/orrery/envtest"
 	"github.com/orrery-dev/orrery/informer"
 	"github.com/orrery-dev/orrery/manager"
 )
@@ -66,9 +65,8 @@ func Run(t testing.TB, cfg client.Config, setup ...func(*manager.Manager) error)
 // ReadyPods stands in for kubelets: every pod that is not being deleted turns Running
 // and Ready (once), until the test ends. Pods are not bound to nodes, so a delete
 // removes them at once.
-func ReadyPods(t testing.TB, env *envtest.Environment) {
+func ReadyPods(t testing.TB, c *client.Client) {
 	t.Helper()
-	c := env.Client()
 	pods := client.Resource[*api.Pod](c)
 	inf, err := informer.New(informer.Config[*api.Pod]{ListerWatcher: pods})
 	if err != nil {
