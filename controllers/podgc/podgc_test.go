@@ -11,9 +11,9 @@ import (
 
 	"github.com/orrery-dev/orrery/api"
 	"github.com/orrery-dev/orrery/client"
-	"github.com/orrery-dev/orrery/internal/testutil/controllertest"
 	"github.com/orrery-dev/orrery/controllers/podgc"
 	"github.com/orrery-dev/orrery/envtest"
+	"github.com/orrery-dev/orrery/internal/testutil/controllertest"
 	"github.com/orrery-dev/orrery/manager"
 )
 
