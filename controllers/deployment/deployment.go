@@ -765,7 +765,7 @@ func (s *syncState) calculateStatus(newRS *api.ReplicaSet, old []*api.ReplicaSet
 			Reason: ReasonMinimumAvailable, Message: "Deployment has minimum availability.", LastUpdateTime: now, LastTransitionTime: now})
 	} else {
 		setCondition(&st, api.DeploymentCondition{Type: api.DeploymentAvailable, Status: api.ConditionFalse,
-			Reason: ReasonMinimumUnavailble, Message: "Deployment does not have minimum availability.", LastUpdateTime: now, LastTransitionTime: now})
+			Reason: ReasonMinimumUnavailable, Message: "Deployment does not have minimum availability.", LastUpdateTime: now, LastTransitionTime: now})
 	}
 	return st
 }

@@ -300,3 +300,29 @@ func TestProportionalScalingMidRollout(t *testing.T) {
 		return len(rss) == 2 && *rss[0].Spec.Replicas == 14 && *rss[1].Spec.Replicas == 9
 	})
 }
+
+// TestProgressDeadline: a rollout whose pods never get ready times out: Progressing
+// turns False with ProgressDeadlineExceeded once progressDeadlineSeconds pass
+// without progress.
+func TestProgressDeadline(t *testing.T) {
+	t.Parallel()
+	env := envtest.Start(t, envtest.Options{})
+	controllertest.Run(t, env.Config(),
+		func(m *manager.Manager) error { _, err := replicaset.Setup(m, replicaset.Options{}); return err },
+		func(m *manager.Manager) error { _, err := deployment.Setup(m, deployment.Options{}); return err })
+	c := env.Client()
+	d := newDeployment("stuck", 2, "never:ready")
+	two := int32(2)
+	d.Spec.ProgressDeadlineSeconds = &two
+	if _, err := client.Resource[*api.Deployment](c).Namespace("default").Create(t.Context(), d); err != nil {
+		t.Fatal(err)
+	}
+	controllertest.Eventually(t, func() string { return fmt.Sprintf("%+v", get(t, c, "stuck").Status.Conditions) }, func() bool {
+		p := cond(get(t, c, "stuck"), api.DeploymentProgressing)
+		return p.Status == api.ConditionFalse && p.Reason == deployment.ReasonTimedOut &&
+			strings.HasSuffix(p.Message, "has timed out progressing.")
+	})
+	if a := cond(get(t, c, "stuck"), api.DeploymentAvailable); a.Status != api.ConditionFalse || a.Reason != deployment.ReasonMinimumUnavailable {
+		t.Errorf("Available condition %+v", a)
+	}
+}

@@ -25,16 +25,16 @@ const (
 
 // The reasons of the Progressing and Available conditions.
 const (
-	ReasonNewRSCreated      = "NewReplicaSetCreated"
-	ReasonFoundNewRS        = "FoundNewReplicaSet"
-	ReasonRSUpdated         = "ReplicaSetUpdated"
-	ReasonNewRSAvailable    = "NewReplicaSetAvailable"
-	ReasonTimedOut          = "ProgressDeadlineExceeded"
-	ReasonPaused            = "DeploymentPaused"
-	ReasonResumed           = "DeploymentResumed"
-	ReasonMinimumAvailable  = "MinimumReplicasAvailable"
-	ReasonMinimumUnavailble = "MinimumReplicasUnavailable"
-	ReasonFailedRSCreate    = "ReplicaSetCreateError"
+	ReasonNewRSCreated       = "NewReplicaSetCreated"
+	ReasonFoundNewRS         = "FoundNewReplicaSet"
+	ReasonRSUpdated          = "ReplicaSetUpdated"
+	ReasonNewRSAvailable     = "NewReplicaSetAvailable"
+	ReasonTimedOut           = "ProgressDeadlineExceeded"
+	ReasonPaused             = "DeploymentPaused"
+	ReasonResumed            = "DeploymentResumed"
+	ReasonMinimumAvailable   = "MinimumReplicasAvailable"
+	ReasonMinimumUnavailable = "MinimumReplicasUnavailable"
+	ReasonFailedRSCreate     = "ReplicaSetCreateError"
 )
 
 func replicas(p *int32) int32 {
