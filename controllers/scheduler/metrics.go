@@ -1,6 +1,8 @@
 package scheduler
 
 import (
+	"errors"
+
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -26,11 +28,38 @@ func newMetrics(reg prometheus.Registerer, q *queue) (*metrics, error) {
 		preemption: prometheus.NewCounter(prometheus.CounterOpts{Subsystem: "scheduler", Name: "preemption_attempts_total",
 			Help: "Total preemption attempts in the cluster till now"}),
 	}
-	cs := []prometheus.Collector{m.attempts, m.attemptDuration, m.sli, m.preemption, pendingCollector{q}}
-	for _, c := range cs {
+	// Several profiles share the metrics (labelled by profile where Kubernetes does);
+	// the first profile's queue reports the pending pods.
+	register := func(c prometheus.Collector) (prometheus.Collector, error) {
 		if err := reg.Register(c); err != nil {
+			var are prometheus.AlreadyRegisteredError
+			if errors.As(err, &are) {
+				return are.ExistingCollector, nil
+			}
 			return nil, err
 		}
+		return c, nil
+	}
+	var err error
+	var c prometheus.Collector
+	if c, err = register(m.attempts); err != nil {
+		return nil, err
+	}
+	m.attempts = c.(*prometheus.CounterVec)
+	if c, err = register(m.attemptDuration); err != nil {
+		return nil, err
+	}
+	m.attemptDuration = c.(*prometheus.HistogramVec)
+	if c, err = register(m.sli); err != nil {
+		return nil, err
+	}
+	m.sli = c.(*prometheus.HistogramVec)
+	if c, err = register(m.preemption); err != nil {
+		return nil, err
+	}
+	m.preemption = c.(prometheus.Counter)
+	if _, err = register(pendingCollector{q}); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
