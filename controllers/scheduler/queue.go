@@ -14,7 +14,7 @@ const (
 	initialBackoff        = 1 * time.Second
 	maxBackoff            = 10 * time.Second
 	maxUnschedulableStay  = 5 * time.Minute
-	backoffFlushEvery     = 1 * time.Second
+	backoffFlushEvery     = 1 * time.Second // at most, when no pod is backing off
 	unschedulableFlushGap = 30 * time.Second
 )
 
@@ -94,15 +94,15 @@ type queue struct {
 	unschedulable map[string]*queuedPod
 	all           map[string]*queuedPod
 	where         map[string]where
-	cycle         int64 // scheduling cycles popped
-	moveCycle     int64 // the cycle during which a cluster event last moved pods
-	wake          chan struct{}
-	closed        bool
+	cycle         int64         // scheduling cycles popped
+	moveCycle     int64         // the cycle during which a cluster event last moved pods
+	wake          chan struct{} // a pod entered activeQ
+	backoffAdded  chan struct{} // a pod entered backoffQ
 }
 
 func newQueue(now func() time.Time) *queue {
 	return &queue{now: now, unschedulable: map[string]*queuedPod{}, all: map[string]*queuedPod{},
-		where: map[string]where{}, wake: make(chan struct{}, 1)}
+		where: map[string]where{}, wake: make(chan struct{}, 1), backoffAdded: make(chan struct{}, 1)}
 }
 
 func podKey(p *api.Pod) string { return p.Namespace + "/" + p.Name }
@@ -242,15 +242,22 @@ func (q *queue) requeue(qp *queuedPod, cycle int64, unschedulable bool) {
 		q.where[qp.key] = inUnschedulable
 		return
 	}
+	q.pushBackoffLocked(qp)
+}
+
+func (q *queue) pushBackoffLocked(qp *queuedPod) {
 	heap.Push(&q.backoff, qp)
 	q.where[qp.key] = inBackoff
+	select {
+	case q.backoffAdded <- struct{}{}:
+	default:
+	}
 }
 
 // moveLocked sends a pod to backoffQ if its backoff has not passed, else to activeQ.
 func (q *queue) moveLocked(qp *queuedPod) {
 	if qp.backoffUntil.After(q.now()) {
-		heap.Push(&q.backoff, qp)
-		q.where[qp.key] = inBackoff
+		q.pushBackoffLocked(qp)
 		return
 	}
 	q.pushActiveLocked(qp)
@@ -268,8 +275,9 @@ func (q *queue) moveAll() {
 	q.moveCycle = q.cycle
 }
 
-// flushBackoff moves pods whose backoff has passed to activeQ.
-func (q *queue) flushBackoff() {
+// flushBackoff moves pods whose backoff has passed to activeQ and returns how long
+// until the next one's ends (backoffFlushEvery if none waits).
+func (q *queue) flushBackoff() time.Duration {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	now := q.now()
@@ -277,6 +285,10 @@ func (q *queue) flushBackoff() {
 		qp := heap.Pop(&q.backoff).(*queuedPod)
 		q.pushActiveLocked(qp)
 	}
+	if q.backoff.Len() > 0 {
+		return q.backoff[0].backoffUntil.Sub(now)
+	}
+	return backoffFlushEvery
 }
 
 // flushUnschedulable moves pods unschedulable for 5 minutes back to be tried.
@@ -299,9 +311,10 @@ func (q *queue) lengths() (active, backoff, unschedulable int) {
 	return q.active.Len(), q.backoff.Len(), len(q.unschedulable)
 }
 
-// run flushes the backoff and unschedulable pods until ctx ends.
+// run moves pods out of backoffQ as their backoff ends, and flushes the
+// unschedulable pods every 30 s, until ctx ends.
 func (q *queue) run(ctx context.Context) {
-	b := time.NewTicker(backoffFlushEvery)
+	b := time.NewTimer(backoffFlushEvery)
 	defer b.Stop()
 	u := time.NewTicker(unschedulableFlushGap)
 	defer u.Stop()
@@ -310,9 +323,10 @@ func (q *queue) run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-b.C:
-			q.flushBackoff()
+		case <-q.backoffAdded:
 		case <-u.C:
 			q.flushUnschedulable()
 		}
+		b.Reset(q.flushBackoff())
 	}
 }
