@@ -358,9 +358,14 @@ func (s *Scheduler) schedule(ctx context.Context, state *framework.CycleState, p
 	if len(nodes) == 0 {
 		return "", &fitError{nodes: 0}
 	}
+	skip := map[string]bool{}
 	for _, p := range s.preFilters {
 		st := p.PreFilter(ctx, state, pod, nodes)
-		if st.IsSuccess() || st.IsSkip() {
+		if st.IsSkip() {
+			skip[p.Name()] = true
+			continue
+		}
+		if st.IsSuccess() {
 			continue
 		}
 		if st.Code == framework.Error {
@@ -368,7 +373,16 @@ func (s *Scheduler) schedule(ctx context.Context, state *framework.CycleState, p
 		}
 		return "", &fitError{nodes: len(nodes), pre: st}
 	}
-	feasible, statuses, err := s.findFeasible(ctx, state, pod, nodes)
+	filters := s.filters
+	if len(skip) > 0 {
+		filters = nil
+		for _, f := range s.filters {
+			if !skip[f.Name()] {
+				filters = append(filters, f)
+			}
+		}
+	}
+	feasible, statuses, err := s.findFeasible(ctx, state, pod, nodes, filters)
 	if err != nil {
 		return "", err
 	}
@@ -404,7 +418,7 @@ func (s *Scheduler) numFeasibleNodesToFind(n int) int {
 
 // findFeasible filters nodes in parallel, starting where the last cycle stopped,
 // until enough fit.
-func (s *Scheduler) findFeasible(ctx context.Context, state *framework.CycleState, pod *api.Pod, nodes []*framework.NodeInfo) ([]*framework.NodeInfo, map[string]*framework.Status, error) {
+func (s *Scheduler) findFeasible(ctx context.Context, state *framework.CycleState, pod *api.Pod, nodes []*framework.NodeInfo, filters []framework.FilterPlugin) ([]*framework.NodeInfo, map[string]*framework.Status, error) {
 	n := len(nodes)
 	want := s.numFeasibleNodesToFind(n)
 	start := int(s.nextStart.Load() % int64(n))
@@ -417,47 +431,37 @@ func (s *Scheduler) findFeasible(ctx context.Context, state *framework.CycleStat
 		firstErr  error
 		found     atomic.Int64
 		processed atomic.Int64
-		next      atomic.Int64
 	)
-	var wg sync.WaitGroup
-	for range min(s.opts.Parallelism, n) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n || ctx.Err() != nil {
-					return
-				}
-				node := nodes[(start+i)%n]
-				st := s.runFilters(ctx, state, pod, node)
-				processed.Add(1)
-				mu.Lock()
-				switch {
-				case st.IsSuccess():
-					if found.Add(1) <= int64(want) {
-						feasible = append(feasible, node)
-					}
-					if found.Load() >= int64(want) {
-						cancel()
-					}
-				case st.Code == framework.Error:
-					if firstErr == nil {
-						firstErr = fmt.Errorf("running filter plugin %q on node %s: %s", st.Plugin, node.Node.Name, st.Message())
-					}
-					cancel()
-				default:
-					statuses[node.Node.Name] = st
-				}
-				mu.Unlock()
+	check := func(i int) {
+		node := nodes[(start+i)%n]
+		st := runFilters(ctx, filters, state, pod, node)
+		processed.Add(1)
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case st.IsSuccess():
+			if found.Add(1) <= int64(want) {
+				feasible = append(feasible, node)
 			}
-		})
+			if found.Load() >= int64(want) {
+				cancel()
+			}
+		case st.Code == framework.Error:
+			if firstErr == nil {
+				firstErr = fmt.Errorf("running filter plugin %q on node %s: %s", st.Plugin, node.Node.Name, st.Message())
+			}
+			cancel()
+		default:
+			statuses[node.Node.Name] = st
+		}
 	}
-	wg.Wait()
+	parallelize(ctx, s.opts.Parallelism, n, check)
 	s.nextStart.Store(int64((start + int(processed.Load())) % n))
 	return feasible, statuses, firstErr
 }
 
-func (s *Scheduler) runFilters(ctx context.Context, state *framework.CycleState, pod *api.Pod, node *framework.NodeInfo) *framework.Status {
-	for _, f := range s.filters {
+func runFilters(ctx context.Context, filters []framework.FilterPlugin, state *framework.CycleState, pod *api.Pod, node *framework.NodeInfo) *framework.Status {
+	for _, f := range filters {
 		if st := f.Filter(ctx, state, pod, node); !st.IsSuccess() {
 			st.Plugin = f.Name()
 			return st
@@ -488,25 +492,14 @@ func (s *Scheduler) score(ctx context.Context, state *framework.CycleState, pod 
 			continue
 		}
 		scores := make([]framework.NodeScore, len(nodes))
-		var wg sync.WaitGroup
-		var next atomic.Int64
 		var failed atomic.Pointer[framework.Status]
-		for range min(s.opts.Parallelism, len(nodes)) {
-			wg.Go(func() {
-				for {
-					i := int(next.Add(1) - 1)
-					if i >= len(nodes) {
-						return
-					}
-					sc, st := ws.plugin.Score(ctx, state, pod, nodes[i])
-					if !st.IsSuccess() {
-						failed.Store(st)
-					}
-					scores[i] = framework.NodeScore{Name: nodes[i].Node.Name, Score: sc}
-				}
-			})
-		}
-		wg.Wait()
+		parallelize(ctx, s.opts.Parallelism, len(nodes), func(i int) {
+			sc, st := ws.plugin.Score(ctx, state, pod, nodes[i])
+			if !st.IsSuccess() {
+				failed.Store(st)
+			}
+			scores[i] = framework.NodeScore{Name: nodes[i].Node.Name, Score: sc}
+		})
 		if st := failed.Load(); st != nil {
 			return nil, fmt.Errorf("running Score plugin %q: %s", ws.plugin.Name(), st.Message())
 		}
@@ -520,6 +513,42 @@ func (s *Scheduler) score(ctx context.Context, state *framework.CycleState, pod 
 		}
 	}
 	return totals, nil
+}
+
+// chunk is how many nodes a worker takes at a time: per-node hand-out would cost more
+// than checking a node.
+const chunk = 32
+
+// parallelize calls fn for 0..n-1 from up to workers goroutines, in chunks, until done
+// or ctx ends.
+func parallelize(ctx context.Context, workers, n int, fn func(i int)) {
+	chunks := (n + chunk - 1) / chunk
+	workers = min(workers, chunks)
+	if workers <= 1 {
+		for i := range n {
+			if ctx.Err() != nil {
+				return
+			}
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				c := int(next.Add(1) - 1)
+				if c >= chunks || ctx.Err() != nil {
+					return
+				}
+				for i := c * chunk; i < min((c+1)*chunk, n); i++ {
+					fn(i)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // selectHost picks the highest score, a random one among equals.

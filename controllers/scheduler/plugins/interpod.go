@@ -114,6 +114,9 @@ func (p InterPodAffinity) PreFilter(_ context.Context, state *framework.CycleSta
 		}
 	}
 	state.Write(interPodKey, s)
+	if len(s.terms) == 0 && len(s.antiTerms) == 0 && len(s.existingAnti) == 0 {
+		return framework.NewStatus(framework.Skip) // nothing to check: Filter does not run
+	}
 	return nil
 }
 
@@ -234,6 +237,9 @@ func (p InterPodAffinity) PreScore(_ context.Context, state *framework.CycleStat
 				}
 			}
 		}
+	}
+	if len(scores) == 0 {
+		return framework.NewStatus(framework.Skip)
 	}
 	state.Write(interPodScoreKey, scores)
 	return nil

@@ -84,7 +84,7 @@ func (PodTopologySpread) PreFilter(_ context.Context, state *framework.CycleStat
 	cs := constraintsOf(pod, api.DoNotSchedule)
 	if len(cs) == 0 {
 		state.Write(spreadKey, (*spreadState)(nil))
-		return nil
+		return framework.NewStatus(framework.Skip)
 	}
 	s := &spreadState{constraints: cs, counts: countMatching(pod, nodes, cs), minimum: make([]int64, len(cs))}
 	for i, c := range cs {
