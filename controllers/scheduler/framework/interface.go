@@ -78,6 +78,19 @@ func NewCycleState(nodes []*NodeInfo) *CycleState {
 	return &CycleState{data: map[string]any{}, nodes: nodes}
 }
 
+// Lock and Unlock hold the state for a read-then-write (ReadLocked, WriteLocked).
+func (c *CycleState) Lock()   { c.mu.Lock() }
+func (c *CycleState) Unlock() { c.mu.Unlock() }
+
+// ReadLocked is Read for a caller holding Lock.
+func (c *CycleState) ReadLocked(key string) (any, bool) {
+	v, ok := c.data[key]
+	return v, ok
+}
+
+// WriteLocked is Write for a caller holding Lock.
+func (c *CycleState) WriteLocked(key string, v any) { c.data[key] = v }
+
 // Nodes returns every node of the cycle's snapshot.
 func (c *CycleState) Nodes() []*NodeInfo { return c.nodes }
 

@@ -42,8 +42,8 @@ type interPodState struct {
 
 // termMatches reports whether the term, written on a pod in namespace ownerNS,
 // selects pod.
-func (p InterPodAffinity) termMatches(term *api.PodAffinityTerm, ownerNS string, pod *api.Pod) bool {
-	if !selectorMatches(term.LabelSelector, pod.Labels) {
+func (p InterPodAffinity) termMatches(sels *selectors, term *api.PodAffinityTerm, ownerNS string, pod *api.Pod) bool {
+	if !sels.matches(term.LabelSelector, pod.Labels) {
 		return false
 	}
 	if len(term.Namespaces) == 0 && term.NamespaceSelector == nil {
@@ -61,7 +61,7 @@ func (p InterPodAffinity) termMatches(term *api.PodAffinityTerm, ownerNS string,
 	if p.NamespaceLabels == nil {
 		return false
 	}
-	return selectorMatches(term.NamespaceSelector, p.NamespaceLabels(pod.Namespace))
+	return sels.matches(term.NamespaceSelector, p.NamespaceLabels(pod.Namespace))
 }
 
 func requiredTerms(pod *api.Pod) (affinity, anti []api.PodAffinityTerm) {
@@ -79,6 +79,7 @@ func requiredTerms(pod *api.Pod) (affinity, anti []api.PodAffinityTerm) {
 }
 
 func (p InterPodAffinity) PreFilter(_ context.Context, state *framework.CycleState, pod *api.Pod, nodes []*framework.NodeInfo) *framework.Status {
+	sels := selectorsOf(state)
 	s := &interPodState{existingAnti: map[topologyPair]int64{}, affinity: map[topologyPair]int64{}, anti: map[topologyPair]int64{}}
 	s.terms, s.antiTerms = requiredTerms(pod)
 	for _, n := range nodes {
@@ -86,7 +87,7 @@ func (p InterPodAffinity) PreFilter(_ context.Context, state *framework.CycleSta
 		for _, ep := range n.PodsWithRequiredAntiAffinity {
 			_, epAnti := requiredTerms(ep.Pod)
 			for i := range epAnti {
-				if p.termMatches(&epAnti[i], ep.Pod.Namespace, pod) {
+				if p.termMatches(sels, &epAnti[i], ep.Pod.Namespace, pod) {
 					if v, ok := n.Node.Labels[epAnti[i].TopologyKey]; ok {
 						s.existingAnti[topologyPair{epAnti[i].TopologyKey, v}]++
 					}
@@ -97,7 +98,7 @@ func (p InterPodAffinity) PreFilter(_ context.Context, state *framework.CycleSta
 			continue
 		}
 		for _, ep := range n.Pods {
-			if len(s.terms) > 0 && p.matchesAll(s.terms, pod.Namespace, ep.Pod) {
+			if len(s.terms) > 0 && p.matchesAll(sels, s.terms, pod.Namespace, ep.Pod) {
 				for _, t := range s.terms {
 					if v, ok := n.Node.Labels[t.TopologyKey]; ok {
 						s.affinity[topologyPair{t.TopologyKey, v}]++
@@ -105,7 +106,7 @@ func (p InterPodAffinity) PreFilter(_ context.Context, state *framework.CycleSta
 				}
 			}
 			for i := range s.antiTerms {
-				if p.termMatches(&s.antiTerms[i], pod.Namespace, ep.Pod) {
+				if p.termMatches(sels, &s.antiTerms[i], pod.Namespace, ep.Pod) {
 					if v, ok := n.Node.Labels[s.antiTerms[i].TopologyKey]; ok {
 						s.anti[topologyPair{s.antiTerms[i].TopologyKey, v}]++
 					}
@@ -120,9 +121,9 @@ func (p InterPodAffinity) PreFilter(_ context.Context, state *framework.CycleSta
 	return nil
 }
 
-func (p InterPodAffinity) matchesAll(terms []api.PodAffinityTerm, ownerNS string, pod *api.Pod) bool {
+func (p InterPodAffinity) matchesAll(sels *selectors, terms []api.PodAffinityTerm, ownerNS string, pod *api.Pod) bool {
 	for i := range terms {
-		if !p.termMatches(&terms[i], ownerNS, pod) {
+		if !p.termMatches(sels, &terms[i], ownerNS, pod) {
 			return false
 		}
 	}
@@ -135,6 +136,7 @@ func (p InterPodAffinity) Filter(_ context.Context, state *framework.CycleState,
 		return framework.NewStatus(framework.Error, "InterPodAffinity: PreFilter did not run")
 	}
 	s := v.(*interPodState)
+	sels := selectorsOf(state)
 	for k, val := range n.Node.Labels {
 		if s.existingAnti[topologyPair{k, val}] > 0 {
 			return framework.NewStatus(framework.Unschedulable, errReasonExistingAntiAffinity)
@@ -161,7 +163,7 @@ func (p InterPodAffinity) Filter(_ context.Context, state *framework.CycleState,
 	}
 	// The first pod of a group that wants to be together goes anywhere its terms'
 	// topology keys exist.
-	if len(s.affinity) == 0 && p.matchesAll(s.terms, pod.Namespace, pod) {
+	if len(s.affinity) == 0 && p.matchesAll(sels, s.terms, pod.Namespace, pod) {
 		for _, t := range s.terms {
 			if _, ok := n.Node.Labels[t.TopologyKey]; !ok {
 				return framework.NewStatus(framework.UnschedulableAndUnresolvable, errReasonPodAffinity)
@@ -178,6 +180,7 @@ func (p InterPodAffinity) Filter(_ context.Context, state *framework.CycleState,
 // The pods of every node count, not only those of the feasible nodes.
 func (p InterPodAffinity) PreScore(_ context.Context, state *framework.CycleState, pod *api.Pod, _ []*framework.NodeInfo) *framework.Status {
 	all := state.Nodes()
+	sels := selectorsOf(state)
 	scores := map[topologyPair]int64{}
 	var pref, prefAnti []api.WeightedPodAffinityTerm
 	if a := pod.Spec.Affinity; a != nil {
@@ -200,12 +203,12 @@ func (p InterPodAffinity) PreScore(_ context.Context, state *framework.CycleStat
 		}
 		for _, ep := range pods {
 			for i := range pref {
-				if p.termMatches(&pref[i].PodAffinityTerm, pod.Namespace, ep.Pod) {
+				if p.termMatches(sels, &pref[i].PodAffinityTerm, pod.Namespace, ep.Pod) {
 					add(n, pref[i].PodAffinityTerm.TopologyKey, int64(pref[i].Weight))
 				}
 			}
 			for i := range prefAnti {
-				if p.termMatches(&prefAnti[i].PodAffinityTerm, pod.Namespace, ep.Pod) {
+				if p.termMatches(sels, &prefAnti[i].PodAffinityTerm, pod.Namespace, ep.Pod) {
 					add(n, prefAnti[i].PodAffinityTerm.TopologyKey, -int64(prefAnti[i].Weight))
 				}
 			}
@@ -217,13 +220,13 @@ func (p InterPodAffinity) PreScore(_ context.Context, state *framework.CycleStat
 			if a.PodAffinity != nil {
 				for i := range a.PodAffinity.RequiredDuringSchedulingIgnoredDuringExecution {
 					t := &a.PodAffinity.RequiredDuringSchedulingIgnoredDuringExecution[i]
-					if p.termMatches(t, ep.Pod.Namespace, pod) {
+					if p.termMatches(sels, t, ep.Pod.Namespace, pod) {
 						add(n, t.TopologyKey, hardPodAffinityWeight)
 					}
 				}
 				for i := range a.PodAffinity.PreferredDuringSchedulingIgnoredDuringExecution {
 					t := &a.PodAffinity.PreferredDuringSchedulingIgnoredDuringExecution[i]
-					if p.termMatches(&t.PodAffinityTerm, ep.Pod.Namespace, pod) {
+					if p.termMatches(sels, &t.PodAffinityTerm, ep.Pod.Namespace, pod) {
 						add(n, t.PodAffinityTerm.TopologyKey, int64(t.Weight))
 					}
 				}
@@ -231,7 +234,7 @@ func (p InterPodAffinity) PreScore(_ context.Context, state *framework.CycleStat
 			if a.PodAntiAffinity != nil {
 				for i := range a.PodAntiAffinity.PreferredDuringSchedulingIgnoredDuringExecution {
 					t := &a.PodAntiAffinity.PreferredDuringSchedulingIgnoredDuringExecution[i]
-					if p.termMatches(&t.PodAffinityTerm, ep.Pod.Namespace, pod) {
+					if p.termMatches(sels, &t.PodAffinityTerm, ep.Pod.Namespace, pod) {
 						add(n, t.PodAffinityTerm.TopologyKey, -int64(t.Weight))
 					}
 				}

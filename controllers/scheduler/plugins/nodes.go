@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync"
 
 	"github.com/orrery-dev/orrery/api"
 	"github.com/orrery-dev/orrery/api/labels"
@@ -246,11 +247,45 @@ func (NodePorts) Filter(_ context.Context, _ *framework.CycleState, pod *api.Pod
 	return nil
 }
 
-// selectorMatches reports whether ls (nil matches nothing) selects lbls.
-func selectorMatches(ls *api.LabelSelector, lbls map[string]string) bool {
+// selectors compiles label selectors once per scheduling cycle: the same selector (of
+// the incoming pod, or of a pod already placed) is tested against many pods and nodes.
+// Objects are shared and never changed, so a selector is known by its address.
+type selectors struct {
+	mu       sync.Mutex
+	compiled map[*api.LabelSelector]labels.Selector
+}
+
+const selectorsKey = "selectors"
+
+// selectorsOf returns the cycle's selector cache.
+func selectorsOf(state *framework.CycleState) *selectors {
+	if state == nil {
+		return &selectors{compiled: map[*api.LabelSelector]labels.Selector{}}
+	}
+	state.Lock()
+	defer state.Unlock()
+	if v, ok := state.ReadLocked(selectorsKey); ok {
+		return v.(*selectors)
+	}
+	s := &selectors{compiled: map[*api.LabelSelector]labels.Selector{}}
+	state.WriteLocked(selectorsKey, s)
+	return s
+}
+
+// matches reports whether ls (nil matches nothing) selects lbls.
+func (s *selectors) matches(ls *api.LabelSelector, lbls map[string]string) bool {
 	if ls == nil {
 		return false
 	}
-	sel, err := labels.FromLabelSelector(ls)
-	return err == nil && sel.Matches(labels.Set(lbls))
+	s.mu.Lock()
+	sel, ok := s.compiled[ls]
+	if !ok {
+		var err error
+		if sel, err = labels.FromLabelSelector(ls); err != nil {
+			sel = labels.Nothing()
+		}
+		s.compiled[ls] = sel
+	}
+	s.mu.Unlock()
+	return sel.Matches(labels.Set(lbls))
 }

@@ -27,6 +27,7 @@ type spreadState struct {
 	constraints []api.TopologySpreadConstraint
 	counts      []map[string]int64 // per constraint: domain value → matching pods
 	minimum     []int64
+	self        []int64 // 1 where the constraint selects the pod itself
 }
 
 func constraintsOf(pod *api.Pod, action api.UnsatisfiableConstraintAction) []api.TopologySpreadConstraint {
@@ -57,7 +58,7 @@ func counted(pod *api.Pod, node *api.Node, cs []api.TopologySpreadConstraint) bo
 
 // countMatching counts, per constraint and domain, the pods of pod's namespace that
 // the constraint's selector matches (pods being deleted do not count).
-func countMatching(pod *api.Pod, nodes []*framework.NodeInfo, cs []api.TopologySpreadConstraint) []map[string]int64 {
+func countMatching(sels *selectors, pod *api.Pod, nodes []*framework.NodeInfo, cs []api.TopologySpreadConstraint) []map[string]int64 {
 	counts := make([]map[string]int64, len(cs))
 	for i := range counts {
 		counts[i] = map[string]int64{}
@@ -70,7 +71,7 @@ func countMatching(pod *api.Pod, nodes []*framework.NodeInfo, cs []api.TopologyS
 			v := n.Node.Labels[c.TopologyKey]
 			var m int64
 			for _, ep := range n.Pods {
-				if ep.Pod.Namespace == pod.Namespace && ep.Pod.DeletionTimestamp == nil && selectorMatches(c.LabelSelector, ep.Pod.Labels) {
+				if ep.Pod.Namespace == pod.Namespace && ep.Pod.DeletionTimestamp == nil && sels.matches(c.LabelSelector, ep.Pod.Labels) {
 					m++
 				}
 			}
@@ -86,7 +87,8 @@ func (PodTopologySpread) PreFilter(_ context.Context, state *framework.CycleStat
 		state.Write(spreadKey, (*spreadState)(nil))
 		return framework.NewStatus(framework.Skip)
 	}
-	s := &spreadState{constraints: cs, counts: countMatching(pod, nodes, cs), minimum: make([]int64, len(cs))}
+	sels := selectorsOf(state)
+	s := &spreadState{constraints: cs, counts: countMatching(sels, pod, nodes, cs), minimum: make([]int64, len(cs)), self: make([]int64, len(cs))}
 	for i, c := range cs {
 		minimum := int64(math.MaxInt64)
 		for _, n := range s.counts[i] {
@@ -96,6 +98,9 @@ func (PodTopologySpread) PreFilter(_ context.Context, state *framework.CycleStat
 			minimum = 0 // fewer domains than asked for: the missing ones count as empty
 		}
 		s.minimum[i] = minimum
+		if sels.matches(c.LabelSelector, pod.Labels) {
+			s.self[i] = 1
+		}
 	}
 	state.Write(spreadKey, s)
 	return nil
@@ -115,11 +120,7 @@ func (PodTopologySpread) Filter(_ context.Context, state *framework.CycleState, 
 		if !ok {
 			return framework.NewStatus(framework.UnschedulableAndUnresolvable, errReasonSpreadLabel)
 		}
-		var self int64
-		if selectorMatches(c.LabelSelector, pod.Labels) {
-			self = 1
-		}
-		if s.counts[i][val]+self-s.minimum[i] > int64(c.MaxSkew) {
+		if s.counts[i][val]+s.self[i]-s.minimum[i] > int64(c.MaxSkew) {
 			return framework.NewStatus(framework.Unschedulable, errReasonSpread)
 		}
 	}
@@ -139,7 +140,7 @@ func (PodTopologySpread) PreScore(_ context.Context, state *framework.CycleState
 	if len(cs) == 0 {
 		return framework.NewStatus(framework.Skip)
 	}
-	s := &spreadScore{constraints: cs, counts: countMatching(pod, state.Nodes(), cs), weights: make([]float64, len(cs))}
+	s := &spreadScore{constraints: cs, counts: countMatching(selectorsOf(state), pod, state.Nodes(), cs), weights: make([]float64, len(cs))}
 	for i := range cs {
 		s.weights[i] = math.Log(float64(len(s.counts[i]) + 2))
 	}
