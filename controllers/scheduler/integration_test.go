@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -101,4 +103,67 @@ func TestBindsAndExplains(t *testing.T) {
 		p, err := pods.Get(ctx, "huge")
 		return err == nil && p.Spec.NodeName == "bigger"
 	})
+}
+
+// BenchmarkSchedulingThroughAPI creates nodes and 10,000 pending pods through the
+// apiserver (HTTPS), then starts the scheduler and reports pods/s from its start to
+// the last binding seen by a watch:
+//
+//	go test -run '^$' -bench SchedulingThroughAPI -benchtime 1x ./controllers/scheduler/
+func BenchmarkSchedulingThroughAPI(b *testing.B) {
+	for _, nodes := range []int{1000, 5000} {
+		b.Run(fmt.Sprintf("nodes=%d/pods=10000", nodes), func(b *testing.B) {
+			for range b.N {
+				benchThroughAPI(b, nodes, 10000)
+			}
+		})
+	}
+}
+
+func benchThroughAPI(b *testing.B, nodeCount, podCount int) {
+	env := envtest.Start(b, envtest.Options{})
+	c := env.Client()
+	ctx := context.Background()
+	create := func(n int, fn func(i int) error) {
+		var wg sync.WaitGroup
+		for w := range 16 {
+			wg.Go(func() {
+				for i := w; i < n; i += 16 {
+					if err := fn(i); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+	}
+	nodes := client.Resource[*api.Node](c)
+	create(nodeCount, func(i int) error {
+		_, err := nodes.Create(ctx, node(fmt.Sprintf("node-%d", i), "32", "256Gi", map[string]string{"topology.kubernetes.io/zone": fmt.Sprintf("zone-%d", i%3)}))
+		return err
+	})
+	pods := client.Resource[*api.Pod](c).Namespace("default")
+	create(podCount, func(i int) error {
+		_, err := pods.Create(ctx, pod(fmt.Sprintf("pod-%d", i), "100m"))
+		return err
+	})
+	w, err := pods.Watch(ctx, client.ListOptions{ResourceVersion: "0"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Stop()
+	bound := map[string]bool{}
+	start := time.Now()
+	controllertest.Run(b, env.Config(), func(m *manager.Manager) error { _, err := scheduler.Setup(m, scheduler.Options{}); return err })
+	for ev := range w.ResultChan() {
+		if p, ok := ev.Object.(*api.Pod); ok && p.Spec.NodeName != "" {
+			bound[p.Name] = true
+			if len(bound) == podCount {
+				break
+			}
+		}
+	}
+	took := time.Since(start)
+	b.ReportMetric(float64(podCount)/took.Seconds(), "pods/s")
 }
