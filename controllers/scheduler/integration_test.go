@@ -74,7 +74,8 @@ func TestBindsAndExplains(t *testing.T) {
 			t.Errorf("pod %s on the tainted node", p.Name)
 		}
 	}
-	want := "0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 2 Insufficient cpu."
+	want := "0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 2 Insufficient cpu. " +
+		"preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."
 	controllertest.Eventually(t, func() string { p, _ := pods.Get(ctx, "huge"); return fmt.Sprintf("%+v", p.Status.Conditions) }, func() bool {
 		p, err := pods.Get(ctx, "huge")
 		if err != nil {
@@ -103,6 +104,65 @@ func TestBindsAndExplains(t *testing.T) {
 		p, err := pods.Get(ctx, "huge")
 		return err == nil && p.Spec.NodeName == "bigger"
 	})
+}
+
+// TestPreemption: a pod of higher priority that fits nowhere evicts the fewest pods of
+// lower priority from one node, is nominated to it, and is placed there once they
+// are gone; pods of its own priority are never evicted.
+func TestPreemption(t *testing.T) {
+	t.Parallel()
+	env := envtest.Start(t, envtest.Options{})
+	c := env.Client()
+	ctx := context.Background()
+	for _, n := range []*api.Node{node("n1", "2", "8Gi", nil), node("n2", "2", "8Gi", nil)} {
+		if _, err := client.Resource[*api.Node](c).Create(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	controllertest.ReadyPods(t, c) // stands in for the kubelets that finish the evictions
+	controllertest.Run(t, env.Config(), func(m *manager.Manager) error { _, err := scheduler.Setup(m, scheduler.Options{}); return err })
+	pods := client.Resource[*api.Pod](c).Namespace("default")
+	withPrio := func(name, cpu string, prio int32, node string) *api.Pod {
+		p := pod(name, cpu)
+		p.Spec.Priority = &prio
+		p.Spec.NodeName = node
+		return p
+	}
+	// n1: two low pods (1 cpu each); n2: one pod of priority 100 and one low.
+	for _, p := range []*api.Pod{withPrio("low-a", "1", 0, "n1"), withPrio("low-b", "1", 0, "n1"), withPrio("mid", "1500m", 100, "n2"), withPrio("low-c", "500m", 0, "n2")} {
+		if _, err := pods.Create(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := pods.Create(ctx, withPrio("urgent", "1500m", 100, "")); err != nil {
+		t.Fatal(err)
+	}
+	controllertest.Eventually(t, func() string { g, _ := pods.Get(ctx, "urgent"); return fmt.Sprintf("%+v", g.Status) }, func() bool {
+		got, err := pods.Get(ctx, "urgent")
+		return err == nil && got.Spec.NodeName != ""
+	})
+	got, _ := pods.Get(ctx, "urgent")
+	if _, err := pods.Get(ctx, "mid"); err != nil {
+		t.Errorf("a pod of the same priority was evicted: %v", err)
+	}
+	// Where mid runs, evicting low-c (0.5 cpu) frees 1 cpu only: not enough. The
+	// other node's two low pods are the victims, and urgent goes there.
+	mid, _ := pods.Get(ctx, "mid")
+	if got.Spec.NodeName == mid.Spec.NodeName {
+		t.Errorf("urgent placed with mid on %s", got.Spec.NodeName)
+	}
+	l, _ := pods.List(ctx, client.ListOptions{})
+	var left []string
+	for _, p := range l.Items {
+		left = append(left, p.Name)
+	}
+	if len(l.Items) != 3 {
+		t.Errorf("pods left %v; want mid, low-c and urgent", left)
+	}
+	ev, _ := client.Resource[*api.Event](c).Namespace("default").List(ctx, client.ListOptions{FieldSelector: "reason=Preempted"})
+	if len(ev.Items) != 2 {
+		t.Errorf("%d Preempted events, want 2", len(ev.Items))
+	}
 }
 
 // BenchmarkSchedulingThroughAPI creates nodes and 10,000 pending pods through the

@@ -184,22 +184,28 @@ func (q *queue) remove(p *api.Pod) {
 	delete(q.where, key)
 }
 
-// pop waits for a pod to schedule; it returns nil once ctx ends.
+// pop waits for a pod to schedule and returns it with the pod's state as queued (the
+// queued pod's own field changes with updates); it returns nil once ctx ends.
 func (q *queue) pop(ctx context.Context) (*queuedPod, int64) {
+	qp, _, cycle := q.popPod(ctx)
+	return qp, cycle
+}
+
+func (q *queue) popPod(ctx context.Context) (*queuedPod, *api.Pod, int64) {
 	for {
 		q.mu.Lock()
 		if q.active.Len() > 0 {
 			qp := heap.Pop(&q.active).(*queuedPod)
 			q.where[qp.key] = inFlight
 			q.cycle++
-			cycle := q.cycle
+			cycle, pod := q.cycle, qp.pod
 			q.mu.Unlock()
-			return qp, cycle
+			return qp, pod, cycle
 		}
 		q.mu.Unlock()
 		select {
 		case <-ctx.Done():
-			return nil, 0
+			return nil, nil, 0
 		case <-q.wake:
 		}
 	}

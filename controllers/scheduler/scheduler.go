@@ -269,11 +269,11 @@ func (s *Scheduler) run(ctx context.Context) error {
 	})
 	s.logger.Info("scheduler started", zap.String("schedulerName", s.opts.SchedulerName))
 	for {
-		qp, cycle := s.queue.pop(ctx)
+		qp, pod, cycle := s.queue.popPod(ctx)
 		if qp == nil {
 			break
 		}
-		s.scheduleOne(ctx, qp, cycle)
+		s.scheduleOne(ctx, qp, pod, cycle)
 	}
 	s.binds.Wait()
 	wg.Wait()
@@ -285,11 +285,20 @@ type fitError struct {
 	nodes    int
 	statuses map[string]*framework.Status // by node
 	pre      *framework.Status            // a PreFilter that rejected the pod outright
+	post     string                       // what preemption found
 }
 
 // Error is kube-scheduler's message: "0/3 nodes are available: 1 Insufficient cpu, 2
 // node(s) had untolerated taint {k: v}."
 func (e *fitError) Error() string {
+	msg := e.message()
+	if e.post != "" {
+		msg += " " + e.post
+	}
+	return msg
+}
+
+func (e *fitError) message() string {
 	if e.pre != nil {
 		return fmt.Sprintf("0/%d nodes are available: %s.", e.nodes, e.pre.Message())
 	}
@@ -312,8 +321,7 @@ func (e *fitError) Error() string {
 }
 
 // scheduleOne runs one scheduling cycle for qp.
-func (s *Scheduler) scheduleOne(ctx context.Context, qp *queuedPod, cycle int64) {
-	pod := qp.pod
+func (s *Scheduler) scheduleOne(ctx context.Context, qp *queuedPod, pod *api.Pod, cycle int64) {
 	if pod.DeletionTimestamp != nil || s.cache.isAssumedOrBound(pod.UID) {
 		s.queue.done(qp)
 		return
@@ -328,10 +336,13 @@ func (s *Scheduler) scheduleOne(ctx context.Context, qp *queuedPod, cycle int64)
 		result := "error"
 		if unschedulable {
 			result = "unschedulable"
+			if fe.pre == nil && len(s.snap.list) > 0 {
+				_, fe.post = s.preempt(ctx, state, pod, fe)
+			}
 		}
 		s.metrics.attempts.WithLabelValues(result, s.opts.SchedulerName).Inc()
 		s.metrics.attemptDuration.WithLabelValues(result, s.opts.SchedulerName).Observe(s.now().Sub(start).Seconds())
-		s.fail(ctx, qp, cycle, err, unschedulable)
+		s.fail(ctx, qp, pod, cycle, err, unschedulable)
 		return
 	}
 	assumed := pod.DeepCopy()
@@ -580,7 +591,7 @@ func (s *Scheduler) bind(ctx context.Context, qp *queuedPod, cycle int64, pod *a
 			s.queue.done(qp) // bound by someone else, or gone
 			return
 		}
-		s.fail(ctx, qp, cycle, fmt.Errorf("binding rejected: %w", err), false)
+		s.fail(ctx, qp, pod, cycle, fmt.Errorf("binding rejected: %w", err), false)
 		return
 	}
 	s.cache.finishBinding(pod)
@@ -601,8 +612,7 @@ func attemptsLabel(n int) string {
 
 // fail reports a pod that could not be placed (event, PodScheduled=False) and requeues
 // it.
-func (s *Scheduler) fail(ctx context.Context, qp *queuedPod, cycle int64, err error, unschedulable bool) {
-	pod := qp.pod
+func (s *Scheduler) fail(ctx context.Context, qp *queuedPod, pod *api.Pod, cycle int64, err error, unschedulable bool) {
 	msg := err.Error()
 	s.events.Event(pod, api.EventTypeWarning, "FailedScheduling", msg)
 	reason := "SchedulerError"

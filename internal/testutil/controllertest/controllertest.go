@@ -63,8 +63,8 @@ func Run(t testing.TB, cfg client.Config, setup ...func(*manager.Manager) error)
 }
 
 // ReadyPods stands in for kubelets: every pod that is not being deleted turns Running
-// and Ready (once), until the test ends. Pods are not bound to nodes, so a delete
-// removes them at once.
+// and Ready (once), and a pod being deleted (a bound pod waits for its kubelet) is
+// removed at once, until the test ends.
 func ReadyPods(t testing.TB, c *client.Client) {
 	t.Helper()
 	pods := client.Resource[*api.Pod](c)
@@ -74,7 +74,14 @@ func ReadyPods(t testing.TB, c *client.Client) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := func(p *api.Pod) {
-		if p.DeletionTimestamp != nil || p.Status.Phase == api.PodRunning {
+		if p.DeletionTimestamp != nil {
+			zero := int64(0)
+			if err := pods.Namespace(p.Namespace).Delete(ctx, p.Name, &api.DeleteOptions{GracePeriodSeconds: &zero}); err != nil && ctx.Err() == nil && !client.IsNotFound(err) {
+				t.Errorf("finish deleting pod %s: %v", p.Name, err)
+			}
+			return
+		}
+		if p.Status.Phase == api.PodRunning {
 			return
 		}
 		now := api.NewTime(time.Now())
