@@ -54,7 +54,7 @@ func TestBindsAndExplains(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	controllertest.Run(t, env.Config(), func(m *manager.Manager) error { _, err := scheduler.Setup(m, scheduler.Options{}); return err })
+	m := controllertest.Run(t, env.Config(), func(m *manager.Manager) error { _, err := scheduler.Setup(m, scheduler.Options{}); return err })
 	pods := client.Resource[*api.Pod](c).Namespace("default")
 	for i := range 5 {
 		if _, err := pods.Create(ctx, pod(fmt.Sprintf("web-%d", i), "500m")); err != nil {
@@ -96,6 +96,22 @@ func TestBindsAndExplains(t *testing.T) {
 			len(ok.Items) == 1 && strings.HasPrefix(ok.Items[0].Message, "Successfully assigned default/web-0 to ") &&
 			ok.Items[0].Source.Component == "default-scheduler"
 	})
+	// kube-scheduler's metrics.
+	families, err := m.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, f := range families {
+		have[f.GetName()] = true
+	}
+	for _, name := range []string{"scheduler_schedule_attempts_total", "scheduler_scheduling_attempt_duration_seconds",
+		"scheduler_pending_pods", "scheduler_pod_scheduling_sli_duration_seconds", "scheduler_preemption_attempts_total"} {
+		if !have[name] {
+			t.Errorf("metric %s missing", name)
+		}
+	}
+
 	// A node that fits: the unschedulable pod is tried again and placed.
 	if _, err := nodes.Create(ctx, node("bigger", "32", "64Gi", nil)); err != nil {
 		t.Fatal(err)
