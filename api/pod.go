@@ -662,6 +662,25 @@ type ObjectReference struct {
 	FieldPath       string `json:"fieldPath,omitempty"`
 }
 
+// ToleratesTaint reports whether t tolerates taint: the effects match (or t names
+// none), the keys match (or t names none, with Exists), and Exists, or Equal with
+// the same value.
+func (t Toleration) ToleratesTaint(taint Taint) bool {
+	if t.Effect != "" && t.Effect != taint.Effect {
+		return false
+	}
+	if t.Key != "" && t.Key != taint.Key {
+		return false
+	}
+	switch t.Operator {
+	case TolerationOpExists:
+		return true
+	case "", TolerationOpEqual:
+		return t.Value == taint.Value
+	}
+	return false
+}
+
 // Binding binds a pod to a node: the body of POST pods/{name}/binding.
 type Binding struct {
 	TypeMeta   `json:",inline"`

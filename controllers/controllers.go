@@ -12,6 +12,7 @@ import (
 	"github.com/orrery-dev/orrery/controllers/deployment"
 	"github.com/orrery-dev/orrery/controllers/garbagecollector"
 	"github.com/orrery-dev/orrery/controllers/namespace"
+	"github.com/orrery-dev/orrery/controllers/nodelifecycle"
 	"github.com/orrery-dev/orrery/controllers/podgc"
 	"github.com/orrery-dev/orrery/controllers/replicaset"
 	"github.com/orrery-dev/orrery/manager"
@@ -48,6 +49,10 @@ func All() []Controller {
 		}},
 		{Name: "pod-garbage-collector-controller", Aliases: []string{"podgc"}, Setup: func(m *manager.Manager) error {
 			_, err := podgc.Setup(m, podgc.Options{})
+			return err
+		}},
+		{Name: "node-lifecycle-controller", Aliases: []string{"nodelifecycle"}, Setup: func(m *manager.Manager) error {
+			_, err := nodelifecycle.Setup(m, nodelifecycle.Options{})
 			return err
 		}},
 	}

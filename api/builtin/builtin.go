@@ -118,6 +118,7 @@ func pods(r *api.Registry) error {
 		Default:             validation.DefaultPod,
 		PrepareForCreate: func(p *api.Pod) {
 			p.Status = api.PodStatus{Phase: api.PodPending, QOSClass: qosClass(&p.Spec)}
+			addDefaultTolerations(&p.Spec)
 		},
 		Validate:             causes(validation.ValidatePod),
 		ValidateUpdate:       causes2(validation.ValidatePodUpdate),
@@ -347,4 +348,31 @@ func leases(r *api.Registry) error {
 		Columns:             leaseColumns(),
 		Row:                 leaseRow,
 	})
+}
+
+// The tolerations Kubernetes' DefaultTolerationSeconds admission gives every pod that
+// has none of its own for these taints: a pod stays 5 minutes on a node that stopped
+// being ready or reachable before it is evicted.
+const (
+	taintNotReady           = "node.kubernetes.io/not-ready"
+	taintUnreachable        = "node.kubernetes.io/unreachable"
+	defaultTolerationSecond = int64(300)
+)
+
+func addDefaultTolerations(spec *api.PodSpec) {
+	has := func(key string) bool {
+		for _, t := range spec.Tolerations {
+			if (t.Key == key || t.Key == "") && (t.Effect == api.TaintEffectNoExecute || t.Effect == "") {
+				return true
+			}
+		}
+		return false
+	}
+	for _, key := range []string{taintNotReady, taintUnreachable} {
+		if !has(key) {
+			secs := defaultTolerationSecond
+			spec.Tolerations = append(spec.Tolerations, api.Toleration{Key: key, Operator: api.TolerationOpExists,
+				Effect: api.TaintEffectNoExecute, TolerationSeconds: &secs})
+		}
+	}
 }

@@ -3,6 +3,7 @@
 //	orrery apiserver            the Kubernetes API over etcd (embedded unless --etcd-servers)
 //	orrery controller-manager   the workload controllers (ReplicaSet, Deployment, ...)
 //	orrery scheduler            the scheduler: places pending pods on nodes
+//	orrery kubelet              simulated kubelets of many nodes
 //
 // It stops cleanly on SIGINT or SIGTERM.
 package main

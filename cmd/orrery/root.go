@@ -11,6 +11,6 @@ func newRootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newAPIServerCommand(), newControllerManagerCommand(), newSchedulerCommand())
+	root.AddCommand(newAPIServerCommand(), newControllerManagerCommand(), newSchedulerCommand(), newKubeletCommand())
 	return root
 }

@@ -64,19 +64,8 @@ func (NodeName) Filter(_ context.Context, _ *framework.CycleState, pod *api.Pod,
 // Tolerates reports whether one of tols tolerates taint.
 func Tolerates(tols []api.Toleration, taint api.Taint) bool {
 	for _, t := range tols {
-		if t.Effect != "" && t.Effect != taint.Effect {
-			continue
-		}
-		if t.Key != "" && t.Key != taint.Key {
-			continue
-		}
-		switch t.Operator {
-		case api.TolerationOpExists:
+		if t.ToleratesTaint(taint) {
 			return true
-		case "", api.TolerationOpEqual:
-			if t.Value == taint.Value {
-				return true
-			}
 		}
 	}
 	return false

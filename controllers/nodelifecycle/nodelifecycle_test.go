@@ -1,0 +1,111 @@
+package nodelifecycle_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/client"
+	"github.com/orrery-dev/orrery/controllers/kubelet"
+	"github.com/orrery-dev/orrery/controllers/nodelifecycle"
+	"github.com/orrery-dev/orrery/controllers/replicaset"
+	"github.com/orrery-dev/orrery/controllers/scheduler"
+	"github.com/orrery-dev/orrery/envtest"
+	"github.com/orrery-dev/orrery/internal/testutil/controllertest"
+	"github.com/orrery-dev/orrery/manager"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func hasTaint(n *api.Node, key string, effect api.TaintEffect) bool {
+	return slices.ContainsFunc(n.Spec.Taints, func(t api.Taint) bool { return t.Key == key && t.Effect == effect })
+}
+
+// TestNodeDown: a simulated node marked down goes Ready=Unknown with the unreachable
+// taints after the grace period; its pods, tolerating the taint for 2 s, are evicted
+// then and replaced on other nodes by the ReplicaSet controller and the scheduler;
+// when the node comes back the taints go.
+func TestNodeDown(t *testing.T) {
+	t.Parallel()
+	env := envtest.Start(t, envtest.Options{})
+	c := env.Client()
+	controllertest.Run(t, env.Config(),
+		func(m *manager.Manager) error {
+			_, err := kubelet.Setup(m, kubelet.Options{Nodes: 3, RenewInterval: 200 * time.Millisecond, LeaseDuration: 2 * time.Second})
+			return err
+		},
+		func(m *manager.Manager) error {
+			_, err := nodelifecycle.Setup(m, nodelifecycle.Options{GracePeriod: 2 * time.Second, MonitorPeriod: 200 * time.Millisecond, EvictionRate: 10})
+			return err
+		},
+		func(m *manager.Manager) error { _, err := replicaset.Setup(m, replicaset.Options{}); return err },
+		func(m *manager.Manager) error { _, err := scheduler.Setup(m, scheduler.Options{}); return err })
+	ctx := context.Background()
+	two := int64(2)
+	replicas := int32(6)
+	rs := &api.ReplicaSet{ObjectMeta: api.ObjectMeta{Name: "web", Namespace: "default"},
+		Spec: api.ReplicaSetSpec{Replicas: &replicas, Selector: &api.LabelSelector{MatchLabels: map[string]string{"app": "web"}},
+			Template: api.PodTemplateSpec{ObjectMeta: api.ObjectMeta{Labels: map[string]string{"app": "web"}},
+				Spec: api.PodSpec{Containers: []api.Container{{Name: "app", Image: "nginx"}},
+					Tolerations: []api.Toleration{{Key: nodelifecycle.TaintUnreachable, Operator: api.TolerationOpExists, Effect: api.TaintEffectNoExecute, TolerationSeconds: &two}}}}}}
+	if _, err := client.Resource[*api.ReplicaSet](c).Namespace("default").Create(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+	pods := client.Resource[*api.Pod](c).Namespace("default")
+	runningOn := func() map[string]int {
+		l, err := pods.List(ctx, client.ListOptions{LabelSelector: "app=web"})
+		out := map[string]int{}
+		if err != nil {
+			return out
+		}
+		for _, p := range l.Items {
+			if p.Status.Phase == api.PodRunning && p.DeletionTimestamp == nil {
+				out[p.Spec.NodeName]++
+			}
+		}
+		return out
+	}
+	controllertest.Eventually(t, func() string { return fmt.Sprint(runningOn()) }, func() bool {
+		n := 0
+		for _, v := range runningOn() {
+			n += v
+		}
+		return n == 6 && runningOn()["orrery-node-0"] > 0
+	})
+	nodes := client.Resource[*api.Node](c)
+	if _, err := nodes.Patch(ctx, "orrery-node-0", client.MergePatchType, []byte(`{"metadata":{"annotations":{"orrery.dev/simulate":"down"}}}`)); err != nil {
+		t.Fatal(err)
+	}
+	controllertest.Eventually(t, func() string { n, _ := nodes.Get(ctx, "orrery-node-0"); return fmt.Sprintf("%+v %+v", n.Status.Conditions, n.Spec.Taints) }, func() bool {
+		n, err := nodes.Get(ctx, "orrery-node-0")
+		if err != nil {
+			return false
+		}
+		ready := ""
+		for _, c := range n.Status.Conditions {
+			if c.Type == api.NodeReady {
+				ready = string(c.Status) + "/" + c.Message
+			}
+		}
+		return ready == "Unknown/Kubelet stopped posting node status." &&
+			hasTaint(n, nodelifecycle.TaintUnreachable, api.TaintEffectNoExecute) && hasTaint(n, nodelifecycle.TaintUnreachable, api.TaintEffectNoSchedule)
+	})
+	// Evicted after 2 s, replaced elsewhere: 6 running on the other nodes.
+	controllertest.Eventually(t, func() string { return fmt.Sprint(runningOn()) }, func() bool {
+		r := runningOn()
+		return r["orrery-node-1"]+r["orrery-node-2"] == 6
+	})
+	// Back: Ready again, taints gone.
+	if _, err := nodes.Patch(ctx, "orrery-node-0", client.MergePatchType, []byte(`{"metadata":{"annotations":{"orrery.dev/simulate":null}}}`)); err != nil {
+		t.Fatal(err)
+	}
+	controllertest.Eventually(t, func() string { n, _ := nodes.Get(ctx, "orrery-node-0"); return fmt.Sprintf("%+v", n.Spec.Taints) }, func() bool {
+		n, err := nodes.Get(ctx, "orrery-node-0")
+		return err == nil && len(n.Spec.Taints) == 0
+	})
+}
