@@ -81,7 +81,10 @@ func TestNodeDown(t *testing.T) {
 	if _, err := nodes.Patch(ctx, "orrery-node-0", client.MergePatchType, []byte(`{"metadata":{"annotations":{"orrery.dev/simulate":"down"}}}`)); err != nil {
 		t.Fatal(err)
 	}
-	controllertest.Eventually(t, func() string { n, _ := nodes.Get(ctx, "orrery-node-0"); return fmt.Sprintf("%+v %+v", n.Status.Conditions, n.Spec.Taints) }, func() bool {
+	controllertest.Eventually(t, func() string {
+		n, _ := nodes.Get(ctx, "orrery-node-0")
+		return fmt.Sprintf("%+v %+v", n.Status.Conditions, n.Spec.Taints)
+	}, func() bool {
 		n, err := nodes.Get(ctx, "orrery-node-0")
 		if err != nil {
 			return false
