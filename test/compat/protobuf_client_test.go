@@ -151,8 +151,12 @@ func TestProtobufClient(t *testing.T) {
 		if c.StdinOnce {
 			t.Error("created stdinOnce true; want it dropped (Orrery does not model it)")
 		}
-		if got := created.Spec.Tolerations; len(got) != 1 || got[0].TolerationSeconds == nil || *got[0].TolerationSeconds != 60 {
-			t.Errorf("created tolerations %+v; want k Exists NoExecute for 60s", got)
+		// The pod's own toleration, then the two Kubernetes' DefaultTolerationSeconds
+		// admission adds (not-ready and unreachable, NoExecute, 300 s).
+		if got := created.Spec.Tolerations; len(got) != 3 || got[0].Key != "k" || got[0].TolerationSeconds == nil || *got[0].TolerationSeconds != 60 ||
+			got[1].Key != "node.kubernetes.io/not-ready" || got[2].Key != "node.kubernetes.io/unreachable" ||
+			got[2].TolerationSeconds == nil || *got[2].TolerationSeconds != 300 || got[2].Effect != corev1.TaintEffectNoExecute {
+			t.Errorf("created tolerations %+v; want k Exists NoExecute for 60s, then the default not-ready and unreachable ones", got)
 		}
 		if a := created.Spec.Affinity; a == nil || a.NodeAffinity == nil || len(a.NodeAffinity.PreferredDuringSchedulingIgnoredDuringExecution) != 1 {
 			t.Errorf("created affinity %+v; want one preferred term", a)
