@@ -84,7 +84,7 @@ var readyLine = regexp.MustCompile(`apiserver ready\s+\{"url": "(https://[^"]+)"
 // startAPIServer starts `orrery apiserver` on a free port and waits until it logs
 // that it is ready. The process is stopped with SIGTERM at the end of the test, which
 // must make it exit 0.
-func startAPIServer(t *testing.T, extraArgs ...string) *apiserver {
+func startAPIServer(t testing.TB, extraArgs ...string) *apiserver {
 	t.Helper()
 	dir := t.TempDir()
 	s := &apiserver{dataDir: filepath.Join(dir, "data"), kubeconfig: filepath.Join(dir, "kubeconfig"), log: &syncBuffer{}, exited: make(chan error, 1)}
