@@ -4,6 +4,7 @@
 //	orrery controller-manager   the workload controllers (ReplicaSet, Deployment, ...)
 //	orrery scheduler            the scheduler: places pending pods on nodes
 //	orrery kubelet              simulated kubelets of many nodes
+//	orrery up                   all of them in one process
 //
 // It stops cleanly on SIGINT or SIGTERM.
 package main

@@ -87,6 +87,13 @@ func TestNodesAndPods(t *testing.T) {
 		return err == nil && p.Status.Phase == api.PodRunning && condition(p, api.PodReady) == api.ConditionTrue
 	})
 	web, _ := pods.Get(ctx, "web")
+	n0cidr, n1cidr := "", n1CIDR(t, nodes)
+	if n, err := nodes.Get(ctx, "orrery-node-0"); err == nil {
+		n0cidr = n.Spec.PodCIDR
+	}
+	if n0cidr == n1cidr {
+		t.Errorf("nodes 0 and 1 share the pod CIDR %s", n0cidr)
+	}
 	cs := web.Status.ContainerStatuses
 	if !strings.HasPrefix(web.Status.PodIP, strings.TrimSuffix(n1CIDR(t, nodes), "0/24")) || web.Status.HostIP == "" || web.Status.StartTime == nil ||
 		len(cs) != 1 || !cs[0].Ready || cs[0].State.Running == nil || !strings.HasPrefix(cs[0].ContainerID, "orrery://") ||

@@ -25,12 +25,13 @@ const (
 // nodeIP is the InternalIP of the node with index i.
 func nodeIP(i int) string { return fmt.Sprintf("172.%d.%d.%d", 16+i/65536%16, i/256%256, i%256) }
 
-// podCIDR is the /24 of the node with index i.
-func podCIDR(i int) string { return fmt.Sprintf("10.%d.%d.0/24", 64+i/65536%64, i/256%256) + "" }
+// podCIDR is the /24 of the node with index i: 10.64.0.0/24, 10.64.1.0/24, ...
+// (16,384 nodes before 10.128.0.0).
+func podCIDR(i int) string { return fmt.Sprintf("10.%d.%d.0/24", 64+i/256%64, i%256) }
 
 // podIP is the n-th pod address (from .2) of the node with index i.
 func podIP(i, n int) string {
-	return fmt.Sprintf("10.%d.%d.%d", 64+i/65536%64, i/256%256, 2+n%253)
+	return fmt.Sprintf("10.%d.%d.%d", 64+i/256%64, i%256, 2+n%253)
 }
 
 // newNode is the node of index i as this kubelet registers it.
