@@ -6,13 +6,16 @@ BIN := bin/orrery
 
 .DEFAULT_GOAL := help
 
-.PHONY: help build test lint fmt bench bench-compat
+.PHONY: help build demo test lint fmt bench bench-compat
 
 help: ## Show this help.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 build: ## Build the orrery binary into bin/.
 	$(GO) build -o $(BIN) ./cmd/orrery
+
+demo: build ## Run a fresh cluster and narrate a Deployment's life (orrery demo).
+	$(BIN) demo
 
 test: ## Run every test of every module with the race detector.
 	@set -e; for m in $(MODULES); do \

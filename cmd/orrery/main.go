@@ -5,6 +5,7 @@
 //	orrery scheduler            the scheduler: places pending pods on nodes
 //	orrery kubelet              simulated kubelets of many nodes
 //	orrery up                   all of them in one process
+//	orrery demo                 a fresh cluster and a Deployment's life, narrated
 //
 // It stops cleanly on SIGINT or SIGTERM.
 package main
