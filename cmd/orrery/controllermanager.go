@@ -10,6 +10,7 @@ import (
 	"github.com/orrery-dev/orrery/client"
 	"github.com/orrery-dev/orrery/client/leaderelection"
 	"github.com/orrery-dev/orrery/controllers"
+	"github.com/orrery-dev/orrery/controllers/nodelifecycle"
 	"github.com/orrery-dev/orrery/internal/logging"
 	"github.com/orrery-dev/orrery/manager"
 )
@@ -37,6 +38,7 @@ func newControllerManagerCommand() *cobra.Command {
 		burst                   int
 		healthAddress           string
 		logLevel                string
+		lifecycle               nodelifecycle.Options
 	)
 	cmd := &cobra.Command{
 		Use:   "controller-manager",
@@ -81,6 +83,13 @@ Controllers: ` + controllerNames() + `.`,
 				return err
 			}
 			for _, ctl := range chosen {
+				if ctl.Name == nodelifecycle.Name {
+					if _, err := nodelifecycle.Setup(m, lifecycle); err != nil {
+						return fmt.Errorf("%s: %w", ctl.Name, err)
+					}
+					logger.Info("controller enabled: " + ctl.Name)
+					continue
+				}
 				if err := ctl.Setup(m); err != nil {
 					return fmt.Errorf("%s: %w", ctl.Name, err)
 				}
@@ -102,6 +111,9 @@ Controllers: ` + controllerNames() + `.`,
 	f.IntVar(&burst, "kube-api-burst", defaultControllerBurst, "requests allowed above --kube-api-qps in a burst")
 	f.StringVar(&healthAddress, "health-address", "127.0.0.1:10257", "where /healthz, /readyz and /metrics are served (empty for none)")
 	f.StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
+	f.DurationVar(&lifecycle.GracePeriod, "node-monitor-grace-period", 40*time.Second, "how long a node's Lease may go unrenewed before the node is unreachable")
+	f.DurationVar(&lifecycle.MonitorPeriod, "node-monitor-period", 5*time.Second, "how often the node lifecycle controller checks the nodes")
+	f.Float64Var(&lifecycle.EvictionRate, "node-eviction-rate", 0.1, "nodes per second of a zone that may get a NoExecute taint")
 	return cmd
 }
 

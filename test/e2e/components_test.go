@@ -9,10 +9,10 @@ import (
 )
 
 // startKubelet runs `orrery kubelet` against s until the test ends.
-func startKubelet(t *testing.T, s *apiserver, nodes string) {
+func startKubelet(t *testing.T, s *apiserver, nodes string, extraArgs ...string) {
 	t.Helper()
 	log := &syncBuffer{}
-	cmd := exec.Command(binary, "kubelet", "--kubeconfig", s.kubeconfig, "--nodes", nodes, "--health-address", "")
+	cmd := exec.Command(binary, append([]string{"kubelet", "--kubeconfig", s.kubeconfig, "--nodes", nodes, "--health-address", ""}, extraArgs...)...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -34,14 +34,14 @@ func startKubelet(t *testing.T, s *apiserver, nodes string) {
 }
 
 // TestComponentsAsProcesses runs every component as its own process (apiserver,
-// controller-manager, scheduler, kubelet): a deployment's pods are scheduled and run
-// on the simulated nodes.
+// controller-manager, scheduler, kubelet) through the flow of TestUp: pods scheduled
+// and run, scale, rollout, a node down and its pods replaced, deletes.
 func TestComponentsAsProcesses(t *testing.T) {
 	kubectlPath(t)
 	s := startAPIServer(t)
-	startControllerManager(t, s)
+	startControllerManager(t, s, "--node-monitor-grace-period", "5s", "--node-monitor-period", "1s", "--node-eviction-rate", "1")
 	startScheduler(t, s)
-	startKubelet(t, s, "3")
+	startKubelet(t, s, "3", "--lease-renew-interval", "1s")
 	eventually(t, "3 nodes Ready", func() (bool, string) {
 		out := s.kubectl(t, "get", "nodes", "--no-headers")
 		return strings.Count(out, " Ready ") == 3, out
@@ -57,4 +57,33 @@ func TestComponentsAsProcesses(t *testing.T) {
 			t.Errorf("pod %q: want Running on a simulated node", line)
 		}
 	}
+	s.kubectl(t, "scale", "deployment", "web", "--replicas=9")
+	s.kubectl(t, "set", "image", "deployment/web", "nginx=nginx:2")
+	s.kubectl(t, "patch", "deployment", "web", "--type=merge", "-p",
+		`{"spec":{"template":{"spec":{"tolerations":[{"key":"node.kubernetes.io/unreachable","operator":"Exists","effect":"NoExecute","tolerationSeconds":2}]}}}}`)
+	if out := s.kubectl(t, "rollout", "status", "deployment/web", "--timeout=60s"); !strings.Contains(out, "successfully rolled out") {
+		t.Fatalf("rollout status: %s", out)
+	}
+	s.kubectl(t, "annotate", "node", "orrery-node-0", "orrery.dev/simulate=down")
+	eventually(t, "node-0's pods replaced", func() (bool, string) {
+		out := s.kubectl(t, "get", "pods", "-o", "wide", "--no-headers")
+		running, onNode0 := 0, 0
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			f := strings.Fields(line)
+			if len(f) >= 7 && f[2] == "Running" {
+				running++
+				if f[6] == "orrery-node-0" {
+					onNode0++
+				}
+			}
+		}
+		return running >= 9 && onNode0 == 0, out
+	})
+	// Back up: its kubelet finishes the evicted pods' deletion.
+	s.kubectl(t, "annotate", "node", "orrery-node-0", "orrery.dev/simulate-")
+	s.kubectl(t, "delete", "deployment", "web", "--timeout=60s")
+	eventually(t, "web's pods gone", func() (bool, string) {
+		out := s.kubectl(t, "get", "pods,rs", "-l", "app=web", "-o", "name")
+		return strings.TrimSpace(out) == "", out
+	})
 }

@@ -13,11 +13,11 @@ import (
 
 // startControllerManager runs `orrery controller-manager` against s until the test
 // ends; SIGTERM must make it exit 0.
-func startControllerManager(t *testing.T, s *apiserver) {
+func startControllerManager(t *testing.T, s *apiserver, extraArgs ...string) {
 	t.Helper()
 	log := &syncBuffer{}
-	cmd := exec.Command(binary, "controller-manager", "--kubeconfig", s.kubeconfig, "--health-address", "127.0.0.1:0",
-		"--leader-elect-lease-duration", "3s", "--leader-elect-renew-deadline", "2s", "--leader-elect-retry-period", "500ms")
+	cmd := exec.Command(binary, append([]string{"controller-manager", "--kubeconfig", s.kubeconfig, "--health-address", "127.0.0.1:0",
+		"--leader-elect-lease-duration", "3s", "--leader-elect-renew-deadline", "2s", "--leader-elect-retry-period", "500ms"}, extraArgs...)...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start orrery controller-manager: %v", err)
