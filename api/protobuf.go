@@ -36,7 +36,8 @@ func checkMessage(m *protoschema.Message, t reflect.Type, path string, top bool,
 	defer delete(seen, t)
 	goFields := map[string]reflect.Type{}
 	jsonFieldTypes(t, goFields)
-	if top {
+	if _, inline := t.FieldByName("TypeMeta"); top || inline {
+		// Kind and apiVersion travel in the envelope, never in the message.
 		delete(goFields, "kind")
 		delete(goFields, "apiVersion")
 	}
@@ -96,6 +97,8 @@ func checkField(f protoschema.Field, gt reflect.Type, path string, seen map[refl
 		ok = gt == pbIntOrStrType
 	case protoschema.KindQuantityMap:
 		ok = gt == pbResourcesType
+	case protoschema.KindTimeMap:
+		ok = gt.Kind() == reflect.Map && gt.Key().Kind() == reflect.String && gt.Elem() == pbTimeType
 	case protoschema.KindStringMap:
 		ok = gt.Kind() == reflect.Map && gt.Key().Kind() == reflect.String && gt.Elem().Kind() == reflect.String
 	case protoschema.KindMessage:

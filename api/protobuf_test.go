@@ -20,6 +20,8 @@ func TestCheckProtobufMetaMessages(t *testing.T) {
 		{protoschema.Status, api.Status{}},
 		{protoschema.DeleteOptions, api.DeleteOptions{}},
 		{protoschema.Scale, api.Scale{}},
+		{protoschema.Eviction, api.Eviction{}},
+		{protoschema.Condition, api.Condition{}},
 	} {
 		if err := api.CheckProtobuf(tt.m, reflect.TypeOf(tt.obj)); err != nil {
 			t.Errorf("%s: %v", tt.m.Name(), err)

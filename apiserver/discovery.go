@@ -79,13 +79,15 @@ var subresourceVerbs = map[string][]string{
 	"status":   {"get", "patch", "update"},
 	"scale":    {"get", "patch", "update"},
 	"binding":  {"create"},
+	"eviction": {"create"},
 	"finalize": {"update"},
 }
 
 // subresourceKind is the kind a subresource speaks, where it is not the resource's own.
 var subresourceKind = map[string]struct{ group, version, kind string }{
-	"scale":   {"autoscaling", "v1", "Scale"},
-	"binding": {"", "", "Binding"},
+	"scale":    {"autoscaling", "v1", "Scale"},
+	"binding":  {"", "", "Binding"},
+	"eviction": {"policy", "v1", "Eviction"},
 }
 
 func (s *Server) serveNonResource(w http.ResponseWriter, r *http.Request) {

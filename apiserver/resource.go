@@ -113,6 +113,12 @@ func (s *Server) serveResource(w http.ResponseWriter, r *http.Request, info requ
 			return
 		}
 		res.serveBinding(ctx, w, r, info)
+	case "eviction":
+		if info.Verb != "create" {
+			methodNotAllowed(w)
+			return
+		}
+		res.serveEviction(ctx, w, r, info)
 	case "scale":
 		res.serveScale(ctx, w, r, info)
 	case "finalize":

@@ -3,8 +3,10 @@ package apiserver
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/orrery-dev/orrery/api"
 	"github.com/orrery-dev/orrery/api/labels"
@@ -206,4 +208,107 @@ func (res *resource) serveFinalize(ctx context.Context, w http.ResponseWriter, r
 		return
 	}
 	res.writeObject(w, r, http.StatusOK, out)
+}
+
+// serveEviction evicts a pod (POST pods/{name}/eviction, policy/v1 Eviction): the pod
+// is deleted, with the eviction's delete options, if the PodDisruptionBudget that
+// covers it allows one more disruption (which it records); otherwise 429 with
+// Kubernetes' message, which kubectl drain retries. Pods that are not running (pending,
+// finished, already being deleted) are evicted whatever the budget.
+func (res *resource) serveEviction(ctx context.Context, w http.ResponseWriter, r *http.Request, info requestInfo) {
+	ev := &api.Eviction{}
+	if st := res.decodeBody(w, r, ev, "Eviction", "policy/v1"); st != nil {
+		writeStatus(w, st)
+		return
+	}
+	if ev.Name == "" {
+		ev.Name = info.Name
+	}
+	if ev.Name != info.Name || (ev.Namespace != "" && ev.Namespace != info.Namespace) {
+		writeStatus(w, api.NewBadRequest("name in URL does not match name in Eviction object"))
+		return
+	}
+	cur, err := res.store.Get(ctx, res.key(info), storage.GetOptions{})
+	if err != nil {
+		writeStatus(w, res.errStatus(err, info.Name))
+		return
+	}
+	pod := cur.(*api.Pod)
+	opts := ev.DeleteOptions
+	if opts == nil {
+		opts = &api.DeleteOptions{}
+	}
+	ignoreBudget := pod.DeletionTimestamp != nil || pod.Status.Phase == api.PodPending ||
+		pod.Status.Phase == api.PodSucceeded || pod.Status.Phase == api.PodFailed
+	if pdbs, ok := res.s.resources["policy/poddisruptionbudgets"]; ok && !ignoreBudget {
+		if st := pdbs.allowEviction(ctx, pod, res.now()); st != nil {
+			writeStatus(w, st)
+			return
+		}
+	}
+	if _, _, err := res.delete(ctx, res.key(info), opts); err != nil && !storage.IsNotFound(err) {
+		writeStatus(w, res.errStatus(err, info.Name))
+		return
+	}
+	st := withKind(api.NewSuccessStatus(nil))
+	st.Code = http.StatusCreated
+	writeJSON(w, http.StatusCreated, st)
+}
+
+// allowEviction checks the budgets (res is poddisruptionbudgets) covering pod and, if
+// one more disruption is allowed, records it in the budget's status; it returns the
+// refusal otherwise.
+func (res *resource) allowEviction(ctx context.Context, pod *api.Pod, now time.Time) *api.Status {
+	list, err := res.store.List(ctx, storage.NamespacePrefix(pod.Namespace), storage.ListOptions{})
+	if err != nil {
+		return res.errStatus(err, "")
+	}
+	var matching []*api.PodDisruptionBudget
+	for _, obj := range list.Items {
+		pdb := obj.(*api.PodDisruptionBudget)
+		sel, err := labels.FromLabelSelector(pdb.Spec.Selector)
+		if err != nil || sel.Empty() || !sel.Matches(labels.Set(pod.Labels)) {
+			continue
+		}
+		matching = append(matching, pdb)
+	}
+	switch len(matching) {
+	case 0:
+		return nil
+	case 1:
+	default:
+		return api.NewInternalError(errors.New("This pod has more than one PodDisruptionBudget, which the eviction subresource does not support."))
+	}
+	pdb := matching[0]
+	refuse := func(cause string) *api.Status {
+		st := api.NewTooManyRequests("Cannot evict pod as it would violate the pod's disruption budget.", 0)
+		if st.Details == nil {
+			st.Details = &api.StatusDetails{}
+		}
+		st.Details.Causes = append(st.Details.Causes, api.StatusCause{Type: "DisruptionBudget", Message: cause})
+		return st
+	}
+	_, err = res.store.GuaranteedUpdate(ctx, storage.ObjectKey(pdb.Namespace, pdb.Name), storage.UpdateOptions{}, func(obj api.Object) (api.Object, error) {
+		p := obj.(*api.PodDisruptionBudget)
+		if p.Status.ObservedGeneration < p.Generation {
+			return nil, refuse(fmt.Sprintf("The disruption budget %s is still being processed by the server.", p.Name))
+		}
+		if p.Status.DisruptionsAllowed <= 0 {
+			return nil, refuse(fmt.Sprintf("The disruption budget %s needs %d healthy pods and has %d currently", p.Name, p.Status.DesiredHealthy, p.Status.CurrentHealthy))
+		}
+		p.Status.DisruptionsAllowed--
+		if p.Status.DisruptedPods == nil {
+			p.Status.DisruptedPods = map[string]api.Time{}
+		}
+		p.Status.DisruptedPods[pod.Name] = api.NewTime(now)
+		return p, nil
+	})
+	var st *api.Status
+	if errors.As(err, &st) {
+		return st
+	}
+	if err != nil {
+		return res.errStatus(err, pdb.Name)
+	}
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/orrery-dev/orrery/controllers/deployment"
+	"github.com/orrery-dev/orrery/controllers/disruption"
 	"github.com/orrery-dev/orrery/controllers/garbagecollector"
 	"github.com/orrery-dev/orrery/controllers/namespace"
 	"github.com/orrery-dev/orrery/controllers/nodelifecycle"
@@ -49,6 +50,10 @@ func All() []Controller {
 		}},
 		{Name: "pod-garbage-collector-controller", Aliases: []string{"podgc"}, Setup: func(m *manager.Manager) error {
 			_, err := podgc.Setup(m, podgc.Options{})
+			return err
+		}},
+		{Name: "disruption-controller", Aliases: []string{"disruption"}, Setup: func(m *manager.Manager) error {
+			_, err := disruption.Setup(m)
 			return err
 		}},
 		{Name: "node-lifecycle-controller", Aliases: []string{"nodelifecycle"}, Setup: func(m *manager.Manager) error {

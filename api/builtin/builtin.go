@@ -26,7 +26,7 @@ func Registry() *api.Registry {
 
 // Register registers the built-in kinds into r, in a fixed order.
 func Register(r *api.Registry) error {
-	for _, register := range []func(*api.Registry) error{pods, nodes, namespaces, events, replicaSets, leases, deployments} {
+	for _, register := range []func(*api.Registry) error{pods, nodes, namespaces, events, replicaSets, leases, deployments, podDisruptionBudgets} {
 		if err := register(r); err != nil {
 			return err
 		}
@@ -112,7 +112,7 @@ func pods(r *api.Registry) error {
 		ProtobufBodies: map[string]*protoschema.Message{"Binding": bindingMsg},
 		Version:        "v1", Kind: "Pod", SchemaPrefix: core, Resource: "pods", Namespaced: true,
 		ShortNames: []string{"po"}, Categories: []string{"all"},
-		Subresources:        []string{"status", "binding"},
+		Subresources:        []string{"status", "binding", "eviction"},
 		ReturnDeletedObject: true,
 		NewList:             func() api.ListObject { return &api.PodList{} },
 		Default:             validation.DefaultPod,

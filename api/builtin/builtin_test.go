@@ -27,6 +27,7 @@ func TestKinds(t *testing.T) {
 		{"replicasets", "apps", "apps/v1", "ReplicaSet", true, []string{"rs"}, []string{"all"}},
 		{"leases", "coordination.k8s.io", "coordination.k8s.io/v1", "Lease", true, nil, nil},
 		{"deployments", "apps", "apps/v1", "Deployment", true, []string{"deploy"}, []string{"all"}},
+		{"poddisruptionbudgets", "policy", "policy/v1", "PodDisruptionBudget", true, []string{"pdb"}, nil},
 	}
 	reg := Registry()
 	if got, want := len(reg.Kinds()), len(tests); got != want {
@@ -256,8 +257,8 @@ func TestDuplicateRegistrationIsRefused(t *testing.T) {
 			}
 		})
 	}
-	if n := len(reg.Kinds()); n != 8 {
-		t.Errorf("after refused registrations: %d kinds, want 8", n)
+	if n := len(reg.Kinds()); n != 9 {
+		t.Errorf("after refused registrations: %d kinds, want 9", n)
 	}
 }
 

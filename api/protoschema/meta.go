@@ -85,4 +85,17 @@ var (
 		Int32(1, "replicas"),
 		String(2, "selector"),
 	)
+	Condition = NewMessage("Condition",
+		String(1, "type"),
+		String(2, "status"),
+		Int64(3, "observedGeneration"),
+		Time(4, "lastTransitionTime"),
+		String(5, "reason"),
+		String(6, "message"),
+	)
+	// Eviction is policy/v1's, the body of pods/{name}/eviction.
+	Eviction = NewMessage("Eviction",
+		Embedded(1, "metadata", ObjectMeta),
+		Embedded(2, "deleteOptions", DeleteOptions),
+	)
 )

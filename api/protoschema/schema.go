@@ -17,6 +17,7 @@ const (
 	KindIntOrString                 // intstr.IntOrString → JSON number or string
 	KindStringMap                   // map<string, string> → JSON object of strings
 	KindQuantityMap                 // map<string, Quantity> → JSON object of strings
+	KindTimeMap                     // map<string, meta/v1 Time> → JSON object of RFC 3339 strings
 )
 
 // Wire types of the protobuf encoding.
@@ -157,4 +158,9 @@ func StringMap(num int, name string) Field {
 // QuantityMap is a map<string, resource.Quantity> field (a ResourceList).
 func QuantityMap(num int, name string) Field {
 	return Field{Num: num, Name: name, Kind: KindQuantityMap}
+}
+
+// TimeMap is a map<string, meta/v1 Time> field.
+func TimeMap(num int, name string) Field {
+	return Field{Num: num, Name: name, Kind: KindTimeMap}
 }

@@ -12,6 +12,7 @@ const (
 	apps         = "io.k8s.api.apps.v1."
 	coordination = "io.k8s.api.coordination.v1."
 	autoscaling  = "io.k8s.api.autoscaling.v1."
+	policy       = "io.k8s.api.policy.v1."
 	meta         = "io.k8s.apimachinery.pkg.apis.meta.v1."
 	resource     = "io.k8s.apimachinery.pkg.api.resource."
 	intstr       = "io.k8s.apimachinery.pkg.util.intstr."
@@ -124,6 +125,9 @@ func schemaNames() map[reflect.Type]string {
 		reflect.TypeFor[api.Lease]():     coordination + "Lease",
 		reflect.TypeFor[api.LeaseList](): coordination + "LeaseList",
 		reflect.TypeFor[api.LeaseSpec](): coordination + "LeaseSpec",
+
+		// policy/v1: the body of pods/eviction
+		reflect.TypeFor[api.Eviction](): policy + "Eviction",
 
 		// autoscaling/v1
 		reflect.TypeFor[api.Scale]():       autoscaling + "Scale",

@@ -26,6 +26,8 @@ func subresources() map[string]subresource {
 			gvk: &GroupVersionKind{Group: "autoscaling", Version: "v1", Kind: "Scale"}, schema: autoscaling + "Scale"},
 		"binding": {methods: []string{"post"},
 			gvk: &GroupVersionKind{Group: "", Version: "v1", Kind: "Binding"}, schema: core + "Binding"},
+		"eviction": {methods: []string{"post"},
+			gvk: &GroupVersionKind{Group: "policy", Version: "v1", Kind: "Eviction"}, schema: policy + "Eviction"},
 	}
 }
 

@@ -116,8 +116,8 @@ func decodeField(r *reader, f *protoschema.Field, wire int, out map[string]any, 
 			return err
 		}
 		set(out, f, v)
-	case protoschema.KindStringMap, protoschema.KindQuantityMap:
-		key, val, err := decodeMapEntry(b, f.Kind == protoschema.KindQuantityMap, depth+1)
+	case protoschema.KindStringMap, protoschema.KindQuantityMap, protoschema.KindTimeMap:
+		key, val, err := decodeMapEntry(b, f.Kind, depth+1)
 		if err != nil {
 			return err
 		}
@@ -273,12 +273,16 @@ var errMapKey = errors.New("map entry key must be a string")
 
 // decodeMapEntry reads one entry of a map<string, string> or map<string, Quantity>:
 // {key = 1, value = 2}. A missing key is "", a missing value the zero value.
-func decodeMapEntry(data []byte, quantity bool, depth int) (string, any, error) {
+func decodeMapEntry(data []byte, kind protoschema.Kind, depth int) (string, any, error) {
 	if depth > maxDepth {
 		return "", nil, errTooDeep
 	}
-	key, val := "", "0"
-	if !quantity {
+	key := ""
+	var val any
+	switch kind {
+	case protoschema.KindQuantityMap:
+		val = "0"
+	case protoschema.KindStringMap:
 		val = ""
 	}
 	r := reader{buf: data}
@@ -305,11 +309,16 @@ func decodeMapEntry(data []byte, quantity bool, depth int) (string, any, error) 
 			if err != nil {
 				return "", nil, err
 			}
-			if quantity {
+			switch kind {
+			case protoschema.KindQuantityMap:
 				if val, err = decodeQuantity(b, depth+1); err != nil {
 					return "", nil, err
 				}
-			} else {
+			case protoschema.KindTimeMap:
+				if val, err = decodeTime(b, false, depth+1); err != nil {
+					return "", nil, err
+				}
+			default:
 				val = string(b)
 			}
 		default:

@@ -58,6 +58,8 @@ func (d *Decoder) schemaFor(apiVersion, kind string) *protoschema.Message {
 		return protoschema.Status
 	case kind == "Scale" && apiVersion == "autoscaling/v1":
 		return protoschema.Scale
+	case kind == "Eviction" && apiVersion == "policy/v1":
+		return protoschema.Eviction
 	}
 	return d.reg.Protobuf(apiVersion, kind)
 }

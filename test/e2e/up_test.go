@@ -169,3 +169,42 @@ func TestDemo(t *testing.T) {
 		}
 	}
 }
+
+// TestDrain: kubectl cordon, drain (evictions through pods/eviction, honouring a
+// PodDisruptionBudget, retried on 429) and uncordon against `orrery up`.
+func TestDrain(t *testing.T) {
+	kubectlPath(t)
+	u := startUp(t, filepath.Join(t.TempDir(), "data"), "--nodes", "3")
+	defer u.stop(t)
+	eventually(t, "3 nodes Ready", func() (bool, string) {
+		out := u.kubectl(t, "get", "nodes", "--no-headers")
+		return strings.Count(out, " Ready ") == 3, out
+	})
+	u.kubectl(t, "create", "deployment", "db", "--image=postgres", "--replicas=6")
+	u.kubectl(t, "rollout", "status", "deployment/db", "--timeout=60s")
+	u.kubectl(t, "create", "poddisruptionbudget", "db", "--selector=app=db", "--min-available=5")
+	eventually(t, "the budget allows one disruption", func() (bool, string) {
+		out := u.kubectl(t, "get", "pdb", "db", "--no-headers")
+		f := strings.Fields(out)
+		return len(f) >= 4 && f[3] == "1", out
+	})
+	u.kubectl(t, "cordon", "orrery-node-0")
+	if out := u.kubectl(t, "get", "node", "orrery-node-0", "--no-headers"); !strings.Contains(out, "SchedulingDisabled") {
+		t.Errorf("cordoned node: %s", out)
+	}
+	out, errOut, err := u.kubectlResult(t, "", "drain", "orrery-node-0", "--ignore-daemonsets", "--timeout=90s")
+	if err != nil {
+		t.Fatalf("kubectl drain: %v\n%s\n%s", err, out, errOut)
+	}
+	if !strings.Contains(out, "drained") {
+		t.Errorf("kubectl drain output:\n%s\n%s", out, errOut)
+	}
+	if pods := u.kubectl(t, "get", "pods", "--field-selector", "spec.nodeName=orrery-node-0", "-o", "name"); strings.TrimSpace(pods) != "" {
+		t.Errorf("pods left on the drained node: %s", pods)
+	}
+	u.kubectl(t, "rollout", "status", "deployment/db", "--timeout=60s")
+	u.kubectl(t, "uncordon", "orrery-node-0")
+	if out := u.kubectl(t, "get", "node", "orrery-node-0", "--no-headers"); strings.Contains(out, "SchedulingDisabled") {
+		t.Errorf("uncordoned node: %s", out)
+	}
+}
