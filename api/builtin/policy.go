@@ -40,6 +40,7 @@ func podDisruptionBudgets(r *api.Registry) error {
 		},
 		Descriptions: map[string]string{
 			"PodDisruptionBudget":                    "PodDisruptionBudget is an object to define the max disruption that can be caused to a collection of pods",
+			"PodDisruptionBudgetList":                "PodDisruptionBudgetList is a collection of PodDisruptionBudgets.",
 			"PodDisruptionBudgetSpec":                "PodDisruptionBudgetSpec is a description of a PodDisruptionBudget.",
 			"PodDisruptionBudgetStatus":              "PodDisruptionBudgetStatus represents information about the status of a PodDisruptionBudget. Status may trail the actual state of a system.",
 			"PodDisruptionBudgetSpec.selector":       "Label query over pods whose evictions are managed by the disruption budget.",

@@ -111,6 +111,7 @@ func typeDescriptions() map[string]string {
 		meta + "Preconditions":            "Preconditions must be fulfilled before an operation (update, delete, etc.) is carried out.",
 		meta + "Status":                   "Status is a return value for calls that don't return other objects.",
 		meta + "StatusCause":              "StatusCause provides more information about an api.Status failure, including cases when multiple errors are encountered.",
+		meta + "Condition":                "Condition contains details for one aspect of the current state of this API Resource.",
 		meta + "StatusDetails":            "StatusDetails is a set of additional properties that MAY be set by the server to provide additional information about a response.",
 	}
 }

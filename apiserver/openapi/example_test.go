@@ -40,4 +40,5 @@ func Example() {
 	// api/v1 true
 	// apis/apps/v1 true
 	// apis/coordination.k8s.io/v1 true
+	// apis/policy/v1 true
 }

@@ -135,6 +135,7 @@ func schemaNames() map[reflect.Type]string {
 		reflect.TypeFor[api.ScaleStatus](): autoscaling + "ScaleStatus",
 
 		// meta/v1
+		reflect.TypeFor[api.Condition]():                meta + "Condition",
 		reflect.TypeFor[api.DeleteOptions]():            deleteName,
 		reflect.TypeFor[api.LabelSelector]():            meta + "LabelSelector",
 		reflect.TypeFor[api.LabelSelectorRequirement](): meta + "LabelSelectorRequirement",
