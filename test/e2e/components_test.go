@@ -1,36 +1,14 @@
 package e2e
 
 import (
-	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 )
 
-// startKubelet runs `orrery kubelet` against s until the test ends.
+// startKubelet runs `orrery kubelet` with the given number of nodes.
 func startKubelet(t *testing.T, s *apiserver, nodes string, extraArgs ...string) {
 	t.Helper()
-	log := &syncBuffer{}
-	cmd := exec.Command(binary, append([]string{"kubelet", "--kubeconfig", s.kubeconfig, "--nodes", nodes, "--health-address", ""}, extraArgs...)...)
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case err := <-exited:
-			if err != nil {
-				t.Errorf("orrery kubelet did not exit cleanly: %v\n%s", err, log)
-			}
-		case <-time.After(time.Minute):
-			cmd.Process.Kill()
-			t.Errorf("orrery kubelet still running a minute after SIGTERM")
-		}
-	})
+	startComponent(t, s, "kubelet", append([]string{"--nodes", nodes, "--health-address", ""}, extraArgs...)...)
 }
 
 // TestComponentsAsProcesses runs every component as its own process (apiserver,
@@ -66,17 +44,7 @@ func TestComponentsAsProcesses(t *testing.T) {
 	}
 	s.kubectl(t, "annotate", "node", "orrery-node-0", "orrery.dev/simulate=down")
 	eventually(t, "node-0's pods replaced", func() (bool, string) {
-		out := s.kubectl(t, "get", "pods", "-o", "wide", "--no-headers")
-		running, onNode0 := 0, 0
-		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-			f := strings.Fields(line)
-			if len(f) >= 7 && f[2] == "Running" {
-				running++
-				if f[6] == "orrery-node-0" {
-					onNode0++
-				}
-			}
-		}
+		running, onNode0, out := runningPods(t, s, "orrery-node-0")
 		return running >= 9 && onNode0 == 0, out
 	})
 	// Back up: its kubelet finishes the evicted pods' deletion.
@@ -86,4 +54,21 @@ func TestComponentsAsProcesses(t *testing.T) {
 		out := s.kubectl(t, "get", "pods,rs", "-l", "app=web", "-o", "name")
 		return strings.TrimSpace(out) == "", out
 	})
+}
+
+// runningPods counts the Running pods (kubectl get pods -o wide) and those of them on
+// node.
+func runningPods(t *testing.T, s *apiserver, node string) (running, onNode int, out string) {
+	t.Helper()
+	out = s.kubectl(t, "get", "pods", "-o", "wide", "--no-headers")
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 7 && f[2] == "Running" {
+			running++
+			if f[6] == node {
+				onNode++
+			}
+		}
+	}
+	return running, onNode, out
 }

@@ -11,16 +11,15 @@ import (
 	"github.com/orrery-dev/orrery/internal/testutil/controllertest"
 )
 
-// startControllerManager runs `orrery controller-manager` against s until the test
+// startComponent runs `orrery <component> --kubeconfig <s's> args...` until the test
 // ends; SIGTERM must make it exit 0.
-func startControllerManager(t *testing.T, s *apiserver, extraArgs ...string) {
+func startComponent(t *testing.T, s *apiserver, component string, args ...string) {
 	t.Helper()
 	log := &syncBuffer{}
-	cmd := exec.Command(binary, append([]string{"controller-manager", "--kubeconfig", s.kubeconfig, "--health-address", "127.0.0.1:0",
-		"--leader-elect-lease-duration", "3s", "--leader-elect-renew-deadline", "2s", "--leader-elect-retry-period", "500ms"}, extraArgs...)...)
+	cmd := exec.Command(binary, append([]string{component, "--kubeconfig", s.kubeconfig}, args...)...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("start orrery controller-manager: %v", err)
+		t.Fatalf("start orrery %s: %v", component, err)
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
@@ -29,13 +28,21 @@ func startControllerManager(t *testing.T, s *apiserver, extraArgs ...string) {
 		select {
 		case err := <-exited:
 			if err != nil {
-				t.Errorf("orrery controller-manager did not exit cleanly on SIGTERM: %v\n%s", err, log)
+				t.Errorf("orrery %s did not exit cleanly on SIGTERM: %v\n%s", component, err, log)
 			}
 		case <-time.After(time.Minute):
 			cmd.Process.Kill()
-			t.Errorf("orrery controller-manager still running a minute after SIGTERM")
+			t.Errorf("orrery %s still running a minute after SIGTERM", component)
 		}
 	})
+}
+
+// startControllerManager runs `orrery controller-manager` with short leader election
+// timings.
+func startControllerManager(t *testing.T, s *apiserver, extraArgs ...string) {
+	t.Helper()
+	startComponent(t, s, "controller-manager", append([]string{"--health-address", "127.0.0.1:0",
+		"--leader-elect-lease-duration", "3s", "--leader-elect-renew-deadline", "2s", "--leader-elect-retry-period", "500ms"}, extraArgs...)...)
 }
 
 // TestControllersWithKubectl drives Deployments with kubectl against `orrery

@@ -1,37 +1,14 @@
 package e2e
 
 import (
-	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 )
 
-// startScheduler runs `orrery scheduler` against s until the test ends; SIGTERM must
-// make it exit 0.
+// startScheduler runs `orrery scheduler` without leader election.
 func startScheduler(t *testing.T, s *apiserver) {
 	t.Helper()
-	log := &syncBuffer{}
-	cmd := exec.Command(binary, "scheduler", "--kubeconfig", s.kubeconfig, "--health-address", "127.0.0.1:0", "--leader-elect=false")
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start orrery scheduler: %v", err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case err := <-exited:
-			if err != nil {
-				t.Errorf("orrery scheduler did not exit cleanly on SIGTERM: %v\n%s", err, log)
-			}
-		case <-time.After(time.Minute):
-			cmd.Process.Kill()
-			t.Errorf("orrery scheduler still running a minute after SIGTERM")
-		}
-	})
+	startComponent(t, s, "scheduler", "--health-address", "127.0.0.1:0", "--leader-elect=false")
 }
 
 // TestSchedulerWithKubectl: pods created with kubectl are bound by `orrery scheduler`,

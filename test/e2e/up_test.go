@@ -116,17 +116,7 @@ func TestUp(t *testing.T) {
 	rolled()
 	u.kubectl(t, "annotate", "node", "orrery-node-0", "orrery.dev/simulate=down")
 	eventually(t, "node-0's pods replaced", func() (bool, string) {
-		out := u.kubectl(t, "get", "pods", "-o", "wide", "--no-headers")
-		running, onNode0 := 0, 0
-		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-			f := strings.Fields(line)
-			if len(f) >= 7 && f[2] == "Running" {
-				running++
-				if f[6] == "orrery-node-0" {
-					onNode0++
-				}
-			}
-		}
+		running, onNode0, out := runningPods(t, u.apiserver, "orrery-node-0")
 		return running >= 40 && onNode0 == 0, out
 	})
 	if out := u.kubectl(t, "get", "node", "orrery-node-0", "--no-headers"); !strings.Contains(out, "NotReady") {
