@@ -275,9 +275,7 @@ func (k *Kubelet) heartbeat(ctx context.Context, name string) error {
 				}
 				out, err = k.leases.Create(ctx, lease)
 				if err == nil {
-					k.mu.Lock()
-					k.lease[name] = out
-					k.mu.Unlock()
+					k.setLease(name, out)
 				}
 				return err
 			}
@@ -288,15 +286,11 @@ func (k *Kubelet) heartbeat(ctx context.Context, name string) error {
 		cp := l.DeepCopy()
 		cp.Spec.HolderIdentity, cp.Spec.LeaseDurationSeconds, cp.Spec.RenewTime = &holder, &secs, &renew
 		out, err = k.leases.Update(ctx, cp)
-		if client.IsConflict(err) {
-			k.mu.Lock()
-			delete(k.lease, name) // read it again next time
-			k.mu.Unlock()
-		}
-		if err == nil {
-			k.mu.Lock()
-			k.lease[name] = out
-			k.mu.Unlock()
+		switch {
+		case client.IsConflict(err):
+			k.setLease(name, nil) // read it again next time
+		case err == nil:
+			k.setLease(name, out)
 		}
 		return err
 	})
@@ -316,6 +310,17 @@ func (k *Kubelet) heartbeat(ctx context.Context, name string) error {
 		}
 		return err
 	})
+}
+
+// setLease remembers the Lease last written for node (nil: read it again).
+func (k *Kubelet) setLease(node string, l *api.Lease) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if l == nil {
+		delete(k.lease, node)
+		return
+	}
+	k.lease[node] = l
 }
 
 // metrics are the simulation's.

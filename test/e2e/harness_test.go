@@ -81,48 +81,65 @@ func (s *syncBuffer) String() string {
 
 var readyLine = regexp.MustCompile(`apiserver ready\s+\{"url": "(https://[^"]+)", "kubeconfig": "([^"]+)"\}`)
 
+// launch starts cmd, collecting its output in log, and waits until a line of its
+// stdout (or stderr, with fromStderr) matches ready; it returns the match and a
+// channel that receives the process's exit. It fails the test if the process exits
+// first or does not get ready within 2 minutes.
+func launch(t testing.TB, cmd *exec.Cmd, log *syncBuffer, fromStderr bool, ready *regexp.Regexp) ([]string, chan error) {
+	t.Helper()
+	exited := make(chan error, 1)
+	pr, pw := io.Pipe()
+	if fromStderr {
+		cmd.Stdout, cmd.Stderr = log, io.MultiWriter(log, pw)
+	} else {
+		cmd.Stdout, cmd.Stderr = io.MultiWriter(log, pw), log
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", cmd.Path, err)
+	}
+	go func() {
+		err := cmd.Wait()
+		pw.Close()
+		exited <- err
+	}()
+	found := make(chan []string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			if m := ready.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case found <- m:
+				default:
+				}
+			}
+		}
+	}()
+	select {
+	case m := <-found:
+		return m, exited
+	case err := <-exited:
+		t.Fatalf("%s exited before it was ready: %v\n%s", cmd.Path, err, log)
+	case <-time.After(2 * time.Minute):
+		cmd.Process.Kill()
+		t.Fatalf("%s not ready after 2 minutes:\n%s", cmd.Path, log)
+	}
+	return nil, nil
+}
+
 // startAPIServer starts `orrery apiserver` on a free port and waits until it logs
 // that it is ready. The process is stopped with SIGTERM at the end of the test, which
 // must make it exit 0.
 func startAPIServer(t testing.TB, extraArgs ...string) *apiserver {
 	t.Helper()
 	dir := t.TempDir()
-	s := &apiserver{dataDir: filepath.Join(dir, "data"), kubeconfig: filepath.Join(dir, "kubeconfig"), log: &syncBuffer{}, exited: make(chan error, 1)}
+	s := &apiserver{dataDir: filepath.Join(dir, "data"), kubeconfig: filepath.Join(dir, "kubeconfig"), log: &syncBuffer{}}
 	args := append([]string{"apiserver", "--data-dir", s.dataDir, "--port", "0", "--kubeconfig", s.kubeconfig, "--log-level", "info"}, extraArgs...)
 	s.cmd = exec.Command(binary, args...)
-	pr, pw := io.Pipe()
-	s.cmd.Stdout = s.log
-	s.cmd.Stderr = io.MultiWriter(s.log, pw)
-	if err := s.cmd.Start(); err != nil {
-		t.Fatalf("start orrery apiserver: %v", err)
-	}
-	go func() {
-		err := s.cmd.Wait()
-		pw.Close()
-		s.exited <- err
-	}()
-	found := make(chan []string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			if m := readyLine.FindStringSubmatch(sc.Text()); m != nil {
-				found <- m
-				break
-			}
-		}
-		io.Copy(io.Discard, pr)
-	}()
-	select {
-	case m := <-found:
-		s.url = m[1]
-		if m[2] != s.kubeconfig {
-			t.Fatalf("ready line names kubeconfig %s, want %s", m[2], s.kubeconfig)
-		}
-	case err := <-s.exited:
-		t.Fatalf("orrery apiserver exited before ready: %v\n%s", err, s.log)
-	case <-time.After(2 * time.Minute):
-		s.cmd.Process.Kill()
-		t.Fatalf("orrery apiserver not ready after 2 minutes:\n%s", s.log)
+	m, exited := launch(t, s.cmd, s.log, true, readyLine)
+	s.exited = exited
+	s.url = m[1]
+	if m[2] != s.kubeconfig {
+		t.Fatalf("ready line names kubeconfig %s, want %s", m[2], s.kubeconfig)
 	}
 	t.Cleanup(func() {
 		s.cmd.Process.Signal(syscall.SIGTERM)

@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"bufio"
-	"io"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -24,36 +22,10 @@ var upReady = regexp.MustCompile(`export KUBECONFIG=(\S+)`)
 // startUp runs `orrery up` on dataDir and waits for its kubeconfig line.
 func startUp(t *testing.T, dataDir string, args ...string) *orreryUp {
 	t.Helper()
-	u := &orreryUp{apiserver: &apiserver{dataDir: dataDir, log: &syncBuffer{}}, exited: make(chan error, 1)}
+	u := &orreryUp{apiserver: &apiserver{dataDir: dataDir, log: &syncBuffer{}}}
 	u.cmd = exec.Command(binary, append([]string{"up", "--data-dir", dataDir, "--port", "0"}, args...)...)
-	pr, pw := io.Pipe()
-	u.cmd.Stdout = io.MultiWriter(u.log, pw)
-	u.cmd.Stderr = u.log
-	if err := u.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		err := u.cmd.Wait()
-		pw.Close()
-		u.exited <- err
-	}()
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			if m := upReady.FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
-			}
-		}
-	}()
-	select {
-	case u.kubeconfig = <-found:
-	case err := <-u.exited:
-		t.Fatalf("orrery up exited: %v\n%s", err, u.log)
-	case <-time.After(2 * time.Minute):
-		u.cmd.Process.Kill()
-		t.Fatalf("orrery up not ready:\n%s", u.log)
-	}
+	m, exited := launch(t, u.cmd, u.log, false, upReady)
+	u.exited, u.kubeconfig = exited, m[1]
 	return u
 }
 

@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"bufio"
-	"io"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -25,36 +23,10 @@ func TestEmbeddedWidgets(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, "github.com/orrery-dev/orrery/examples/widgets").CombinedOutput(); err != nil {
 		t.Fatalf("build examples/widgets: %v\n%s", err, out)
 	}
-	s := &apiserver{dataDir: filepath.Join(dir, "data"), log: &syncBuffer{}, exited: make(chan error, 1)}
+	s := &apiserver{dataDir: filepath.Join(dir, "data"), log: &syncBuffer{}}
 	s.cmd = exec.Command(bin, "--data-dir", s.dataDir)
-	pr, pw := io.Pipe()
-	s.cmd.Stdout = io.MultiWriter(s.log, pw)
-	s.cmd.Stderr = s.log
-	if err := s.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		err := s.cmd.Wait()
-		pw.Close()
-		s.exited <- err
-	}()
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			if m := widgetsReady.FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
-			}
-		}
-	}()
-	select {
-	case s.kubeconfig = <-found:
-	case err := <-s.exited:
-		t.Fatalf("widgets exited before serving: %v\n%s", err, s.log)
-	case <-time.After(2 * time.Minute):
-		s.cmd.Process.Kill()
-		t.Fatalf("widgets not serving after 2 minutes:\n%s", s.log)
-	}
+	m, exited := launch(t, s.cmd, s.log, false, widgetsReady)
+	s.exited, s.kubeconfig = exited, m[1]
 	t.Cleanup(func() {
 		s.cmd.Process.Signal(syscall.SIGTERM)
 		select {
