@@ -51,13 +51,6 @@ type Controller struct {
 	now         func() time.Time
 }
 
-func ownerIndex[T api.Object](obj T) []string {
-	if ref := podutil.ControllerOf(obj); ref != nil {
-		return []string{ref.UID}
-	}
-	return []string{""}
-}
-
 // Setup adds the controller to m.
 func Setup(m *manager.Manager, opts Options) (*Controller, error) {
 	if opts.Workers <= 0 {
@@ -68,7 +61,7 @@ func Setup(m *manager.Manager, opts Options) (*Controller, error) {
 		return nil, errors.New("deployment: Deployment is not a registered kind")
 	}
 	c := &Controller{dKind: dKind, events: m.EventRecorder(Name), logger: m.Logger().Named(Name), now: time.Now,
-		byOwner: manager.NewIndex("controller-uid", ownerIndex[*api.ReplicaSet])}
+		byOwner: manager.NewIndex("controller-uid", podutil.ControllerUID[*api.ReplicaSet])}
 	if _, err := manager.Cache(m, manager.Scope{}, manager.CacheOptions[*api.ReplicaSet]{Indexes: []*manager.Index[*api.ReplicaSet]{c.byOwner}}); err != nil {
 		return nil, err
 	}

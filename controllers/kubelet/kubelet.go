@@ -20,6 +20,7 @@ import (
 
 	"github.com/orrery-dev/orrery/api"
 	"github.com/orrery-dev/orrery/client"
+	"github.com/orrery-dev/orrery/controllers/internal/podutil"
 	"github.com/orrery-dev/orrery/informer"
 	"github.com/orrery-dev/orrery/manager"
 )
@@ -131,7 +132,7 @@ func Setup(m *manager.Manager, opts Options) (*Kubelet, error) {
 	if k.nodes, err = manager.NewClient[*api.Node](m, manager.Scope{LabelSelector: "type=orrery-simulated"}); err != nil {
 		return nil, err
 	}
-	byNode := manager.NewIndex("node", func(p *api.Pod) []string { return []string{p.Spec.NodeName} })
+	byNode := manager.NewIndex("node", podutil.NodeName)
 	k.byNode = byNode
 	podInf, err := manager.Cache(m, manager.Scope{FieldSelector: "spec.nodeName!="}, manager.CacheOptions[*api.Pod]{Indexes: []*manager.Index[*api.Pod]{byNode}})
 	if err != nil {

@@ -22,6 +22,7 @@ import (
 	"github.com/orrery-dev/orrery/api"
 	"github.com/orrery-dev/orrery/client"
 	"github.com/orrery-dev/orrery/client/record"
+	"github.com/orrery-dev/orrery/controllers/internal/podutil"
 	"github.com/orrery-dev/orrery/manager"
 )
 
@@ -87,7 +88,7 @@ func Setup(m *manager.Manager, opts Options) (*Controller, error) {
 	}
 	c := &Controller{opts: opts, events: m.EventRecorder(Name), logger: m.Logger().Named(Name),
 		observed: map[string]observation{}, limiters: map[string]*rate.Limiter{},
-		byNode: manager.NewIndex("node", func(p *api.Pod) []string { return []string{p.Spec.NodeName} })}
+		byNode: manager.NewIndex("node", podutil.NodeName)}
 	var err error
 	if c.nodes, err = manager.NewClient[*api.Node](m, manager.Scope{}); err != nil {
 		return nil, err

@@ -20,49 +20,18 @@ import (
 	"github.com/orrery-dev/orrery/controllers/internal/podutil"
 	"github.com/orrery-dev/orrery/controllers/replicaset"
 	"github.com/orrery-dev/orrery/envtest"
+	"github.com/orrery-dev/orrery/internal/testutil/controllertest"
 	"github.com/orrery-dev/orrery/manager"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-const waitTimeout = 30 * time.Second
-
-func eventually(t *testing.T, what func() string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within %v: %s", waitTimeout, what())
-		}
-		<-tick.C
-	}
-}
-
 // start runs the controller with a client of cfg until the test ends.
 func start(t *testing.T, cfg client.Config) {
 	t.Helper()
-	c, err := client.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	m, err := manager.New(manager.Options{Client: c})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := replicaset.Setup(m, replicaset.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
+	controllertest.Run(t, cfg, func(m *manager.Manager) error {
+		_, err := replicaset.Setup(m, replicaset.Options{})
+		return err
 	})
 }
 
@@ -166,11 +135,11 @@ func TestScaleUpAndDown(t *testing.T) {
 		}
 		scale(t, c, "web", n)
 	}
-	eventually(t, func() string { return fmt.Sprintf("%d pods", len(ownedActive(t, c, rs))) }, func() bool {
+	controllertest.Eventually(t, func() string { return fmt.Sprintf("%d pods", len(ownedActive(t, c, rs))) }, func() bool {
 		return len(ownedActive(t, c, rs)) == 10
 	})
 	rsets := client.Resource[*api.ReplicaSet](c).Namespace("default")
-	eventually(t, func() string { return "status" }, func() bool {
+	controllertest.Eventually(t, func() string { return "status" }, func() bool {
 		got, err := rsets.Get(ctx, "web")
 		return err == nil && got.Status.Replicas == 10 && got.Status.FullyLabeledReplicas == 10 && got.Status.ObservedGeneration == got.Generation
 	})
@@ -215,7 +184,7 @@ func TestAdoptReleaseAndOverlap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, func() string { return "6 pods" }, func() bool {
+	controllertest.Eventually(t, func() string { return "6 pods" }, func() bool {
 		return len(ownedActive(t, c, a)) == 3 && len(ownedActive(t, c, b)) == 3
 	})
 	got, err := pods.Get(ctx, "orphan")
@@ -248,7 +217,7 @@ func TestAdoptReleaseAndOverlap(t *testing.T) {
 	if _, err := pods.Patch(ctx, "orphan", client.MergePatchType, []byte(`{"metadata":{"labels":{"app":"other"}}}`)); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, func() string { return "release" }, func() bool {
+	controllertest.Eventually(t, func() string { return "release" }, func() bool {
 		p, err := pods.Get(ctx, "orphan")
 		return err == nil && podutil.ControllerOf(p) == nil && len(ownedActive(t, c, a)) == 3 && len(ownedActive(t, c, b)) == 3
 	})
@@ -292,7 +261,7 @@ func TestFailedCreatesSetReplicaFailure(t *testing.T) {
 	if _, err := rsets.Create(ctx, newRS("web", 50, "web")); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, func() string { return "ReplicaFailure" }, func() bool {
+	controllertest.Eventually(t, func() string { return "ReplicaFailure" }, func() bool {
 		rs, err := rsets.Get(ctx, "web")
 		if err != nil || len(rs.Status.Conditions) != 1 {
 			return false
@@ -300,7 +269,7 @@ func TestFailedCreatesSetReplicaFailure(t *testing.T) {
 		cond := rs.Status.Conditions[0]
 		return cond.Type == api.ReplicaSetReplicaFailure && cond.Reason == "FailedCreate" && strings.Contains(cond.Message, "exceeded quota")
 	})
-	eventually(t, func() string { return "FailedCreate event" }, func() bool {
+	controllertest.Eventually(t, func() string { return "FailedCreate event" }, func() bool {
 		l, err := client.Resource[*api.Event](c).Namespace("default").List(ctx, client.ListOptions{FieldSelector: "reason=FailedCreate"})
 		return err == nil && len(l.Items) == 1 && strings.Contains(l.Items[0].Message, "Error creating: ") && l.Items[0].Type == api.EventTypeWarning
 	})
@@ -318,7 +287,7 @@ func TestFailedCreatesSetReplicaFailure(t *testing.T) {
 	if _, err := rsets.Patch(ctx, "web", client.MergePatchType, []byte(`{"metadata":{"labels":{"nudge":"1"}}}`)); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, func() string { return "50 pods and no condition" }, func() bool {
+	controllertest.Eventually(t, func() string { return "50 pods and no condition" }, func() bool {
 		got, err := rsets.Get(ctx, "web")
 		return err == nil && len(ownedActive(t, c, rs)) == 50 && got.Status.Replicas == 50 && len(got.Status.Conditions) == 0
 	})

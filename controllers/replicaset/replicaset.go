@@ -53,14 +53,6 @@ type Controller struct {
 	now     func() time.Time
 }
 
-// ownerIndex files pods by the uid of their controller; orphans under "".
-func ownerIndex(p *api.Pod) []string {
-	if ref := podutil.ControllerOf(p); ref != nil {
-		return []string{ref.UID}
-	}
-	return []string{""}
-}
-
 // Setup adds the controller to m.
 func Setup(m *manager.Manager, opts Options) (*Controller, error) {
 	if opts.Workers <= 0 {
@@ -76,7 +68,7 @@ func Setup(m *manager.Manager, opts Options) (*Controller, error) {
 	c := &Controller{
 		opts: opts, rsKind: rsKind, exp: expectations.New(nil),
 		events: m.EventRecorder(Name), logger: m.Logger().Named(Name), now: time.Now,
-		byOwner: manager.NewIndex("controller-uid", ownerIndex),
+		byOwner: manager.NewIndex("controller-uid", podutil.ControllerUID[*api.Pod]),
 	}
 	podInf, err := manager.Cache(m, manager.Scope{}, manager.CacheOptions[*api.Pod]{Indexes: []*manager.Index[*api.Pod]{c.byOwner}})
 	if err != nil {

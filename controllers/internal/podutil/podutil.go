@@ -54,6 +54,15 @@ func ControllerOf(obj api.Object) *api.OwnerReference {
 	return nil
 }
 
+// ControllerUID is an index function: it files an object under the uid of its
+// controller, and an orphan under "".
+func ControllerUID[T api.Object](obj T) []string {
+	if ref := ControllerOf(obj); ref != nil {
+		return []string{ref.UID}
+	}
+	return []string{""}
+}
+
 // NewControllerRef is the ownerReference a controller sets on what it creates:
 // controller and blockOwnerDeletion true.
 func NewControllerRef(owner api.Object, kind api.KindInfo) api.OwnerReference {
@@ -131,3 +140,7 @@ func restarts(p *api.Pod) int32 {
 	}
 	return n
 }
+
+// NodeName is an index function: it files a pod under the node it is bound to, and an
+// unscheduled pod under "".
+func NodeName(p *api.Pod) []string { return []string{p.Spec.NodeName} }
