@@ -67,6 +67,9 @@ Controllers: ` + controllerNames() + `.`,
 	f.DurationVar(&lifecycle.GracePeriod, "node-monitor-grace-period", 40*time.Second, "how long a node's Lease may go unrenewed before the node is unreachable")
 	f.DurationVar(&lifecycle.MonitorPeriod, "node-monitor-period", 5*time.Second, "how often the node lifecycle controller checks the nodes")
 	f.Float64Var(&lifecycle.EvictionRate, "node-eviction-rate", 0.1, "nodes per second of a zone that may get a NoExecute taint")
+	f.Float64Var(&lifecycle.SecondaryEvictionRate, "secondary-node-eviction-rate", 0.01, "nodes per second that may get a NoExecute taint in a zone that is unhealthy (see --unhealthy-zone-threshold) and larger than --large-cluster-size-threshold")
+	f.Float64Var(&lifecycle.UnhealthyZoneThreshold, "unhealthy-zone-threshold", 0.55, "share of a zone's nodes (at least 3) down that makes the zone unhealthy")
+	f.IntVar(&lifecycle.LargeClusterSizeThreshold, "large-cluster-size-threshold", 50, "zone size up to which an unhealthy zone gets no NoExecute taints at all")
 	return cmd
 }
 

@@ -4,9 +4,12 @@
 // node reporting Ready=False gets the not-ready taints; the taints go when the node is
 // Ready again. Pods on a node with a NoExecute taint they do not tolerate are evicted
 // at once, and those that tolerate it for tolerationSeconds once that has passed
-// (taint-based eviction). NoExecute taints are added at a limited rate per zone, and
-// not at all in a zone whose every node is down, so that a network partition does not
-// empty the cluster.
+// (taint-based eviction). NoExecute taints are added at a limited rate per zone: the
+// eviction rate in a healthy zone and in one whose every node is down; the secondary
+// rate in a zone where at least the unhealthy-zone threshold of its nodes (and more
+// than two) are down, or none at all if the zone is no larger than the large-cluster
+// threshold; and none anywhere, with the existing ones lifted, while every node of the
+// cluster is down, so that a network partition does not empty the cluster.
 package nodelifecycle
 
 import (
@@ -47,6 +50,16 @@ type Options struct {
 	// EvictionRate is how many nodes per second of a zone may get a NoExecute taint
 	// (--node-eviction-rate). Zero means 0.1.
 	EvictionRate float64
+	// SecondaryEvictionRate is the rate in a partially disrupted zone larger than
+	// LargeClusterSizeThreshold (--secondary-node-eviction-rate). Zero means 0.01.
+	SecondaryEvictionRate float64
+	// UnhealthyZoneThreshold is the share of a zone's nodes (more than two) that must be
+	// down for the zone to be partially disrupted (--unhealthy-zone-threshold). Zero
+	// means 0.55.
+	UnhealthyZoneThreshold float64
+	// LargeClusterSizeThreshold is the zone size up to which a partially disrupted zone
+	// gets no NoExecute taints at all (--large-cluster-size-threshold). Zero means 50.
+	LargeClusterSizeThreshold int
 	// Now is the clock. Nil means time.Now.
 	Now func() time.Time
 }
@@ -65,6 +78,50 @@ type Controller struct {
 	mu       sync.Mutex
 	observed map[string]observation // node → last lease renewal seen, by the local clock
 	limiters map[string]*rate.Limiter
+	states   map[string]zoneState // the zones' states at the last check
+}
+
+// zoneState is a zone's health, as Kubernetes names it.
+type zoneState string
+
+const (
+	stateNormal            zoneState = "Normal"
+	statePartialDisruption zoneState = "PartialDisruption"
+	stateFullDisruption    zoneState = "FullDisruption"
+)
+
+// stateOf is the state of a zone with ready and down nodes.
+func stateOf(ready, down int, unhealthyThreshold float64) zoneState {
+	switch {
+	case ready == 0 && down > 0:
+		return stateFullDisruption
+	case down > 2 && float64(down)/float64(ready+down) >= unhealthyThreshold:
+		return statePartialDisruption
+	}
+	return stateNormal
+}
+
+// zoneRates are the NoExecute taint rates of the zones in states (of sizes), as
+// kube-controller-manager sets them: none anywhere while every zone is fully disrupted.
+func zoneRates(states map[string]zoneState, sizes map[string]int, o Options) map[string]float64 {
+	all := len(states) > 0
+	for _, st := range states {
+		all = all && st == stateFullDisruption
+	}
+	rates := make(map[string]float64, len(states))
+	for zone, st := range states {
+		switch {
+		case all:
+			rates[zone] = 0
+		case st == statePartialDisruption && sizes[zone] > o.LargeClusterSizeThreshold:
+			rates[zone] = o.SecondaryEvictionRate
+		case st == statePartialDisruption:
+			rates[zone] = 0
+		default:
+			rates[zone] = o.EvictionRate
+		}
+	}
+	return rates
 }
 
 type observation struct {
@@ -83,11 +140,20 @@ func Setup(m *manager.Manager, opts Options) (*Controller, error) {
 	if opts.EvictionRate <= 0 {
 		opts.EvictionRate = 0.1
 	}
+	if opts.SecondaryEvictionRate <= 0 {
+		opts.SecondaryEvictionRate = 0.01
+	}
+	if opts.UnhealthyZoneThreshold <= 0 {
+		opts.UnhealthyZoneThreshold = 0.55
+	}
+	if opts.LargeClusterSizeThreshold <= 0 {
+		opts.LargeClusterSizeThreshold = 50
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
 	c := &Controller{opts: opts, events: m.EventRecorder(Name), logger: m.Logger().Named(Name),
-		observed: map[string]observation{}, limiters: map[string]*rate.Limiter{},
+		observed: map[string]observation{}, limiters: map[string]*rate.Limiter{}, states: map[string]zoneState{},
 		byNode: manager.NewIndex("node", podutil.NodeName)}
 	var err error
 	if c.nodes, err = manager.NewClient[*api.Node](m, manager.Scope{}); err != nil {
@@ -139,7 +205,6 @@ func (c *Controller) monitor(ctx context.Context) error {
 func (c *Controller) check(ctx context.Context) {
 	now := c.opts.Now()
 	nodes := c.nodes.List("", nil)
-	// Zones where every node is down get no NoExecute taints (full disruption).
 	total, down := map[string]int{}, map[string]int{}
 	status := map[string]api.ConditionStatus{}
 	for _, n := range nodes {
@@ -151,10 +216,15 @@ func (c *Controller) check(ctx context.Context) {
 			down[zone]++
 		}
 	}
+	states := make(map[string]zoneState, len(total))
+	for zone, n := range total {
+		states[zone] = stateOf(n-down[zone], down[zone], c.opts.UnhealthyZoneThreshold)
+	}
+	rates := zoneRates(states, total, c.opts)
+	c.setStates(states)
 	for _, n := range nodes {
 		st := status[n.Name]
-		zone := n.Labels[zoneLabel]
-		if err := c.reconcileNode(ctx, n, st, now, total[zone] > 1 && down[zone] == total[zone]); err != nil && ctx.Err() == nil {
+		if err := c.reconcileNode(ctx, n, st, now, rates[n.Labels[zoneLabel]]); err != nil && ctx.Err() == nil {
 			c.logger.Warn("node lifecycle", zap.String("node", n.Name), zap.Error(err))
 		}
 	}
@@ -190,7 +260,9 @@ func (c *Controller) readiness(n *api.Node, now time.Time) api.ConditionStatus {
 }
 
 // reconcileNode writes the conditions and taints of st.
-func (c *Controller) reconcileNode(ctx context.Context, n *api.Node, st api.ConditionStatus, now time.Time, fullDisruption bool) error {
+// A NoExecute taint is added only while the zone's rate allows, and none is kept while
+// the rate is zero because every zone is down.
+func (c *Controller) reconcileNode(ctx context.Context, n *api.Node, st api.ConditionStatus, now time.Time, qps float64) error {
 	cp := n.DeepCopy()
 	changed := false
 	if st == api.ConditionUnknown {
@@ -217,6 +289,9 @@ func (c *Controller) reconcileNode(ctx context.Context, n *api.Node, st api.Cond
 	case api.ConditionFalse:
 		want = []api.Taint{{Key: TaintNotReady, Effect: api.TaintEffectNoSchedule}, {Key: TaintNotReady, Effect: api.TaintEffectNoExecute}}
 	}
+	if c.allDown() {
+		want = slices.DeleteFunc(want, func(t api.Taint) bool { return t.Effect == api.TaintEffectNoExecute })
+	}
 	taints := slices.DeleteFunc(slices.Clone(n.Spec.Taints), func(t api.Taint) bool {
 		if t.Key != TaintNotReady && t.Key != TaintUnreachable {
 			return false
@@ -228,8 +303,8 @@ func (c *Controller) reconcileNode(ctx context.Context, n *api.Node, st api.Cond
 			continue
 		}
 		if w.Effect == api.TaintEffectNoExecute {
-			if fullDisruption || !c.limiter(n.Labels[zoneLabel]).AllowN(now, 1) {
-				continue // later, or not at all while the whole zone is down
+			if qps == 0 || !c.limiter(n.Labels[zoneLabel], qps, now).AllowN(now, 1) {
+				continue // later, or not while the zone is disrupted
 			}
 			added := api.NewTime(now)
 			w.TimeAdded = &added
@@ -247,13 +322,53 @@ func (c *Controller) reconcileNode(ctx context.Context, n *api.Node, st api.Cond
 	return err
 }
 
-func (c *Controller) limiter(zone string) *rate.Limiter {
+// setStates records the zones' states and logs their changes.
+func (c *Controller) setStates(states map[string]zoneState) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	wasAllDown := c.allDownLocked()
+	for zone, st := range states {
+		if old, ok := c.states[zone]; ok && old != st {
+			c.logger.Info("zone state changed", zap.String("zone", zone), zap.String("from", string(old)), zap.String("to", string(st)))
+		}
+	}
+	c.states = states
+	if all := c.allDownLocked(); all != wasAllDown {
+		if all {
+			c.logger.Warn("every node is down: no NoExecute taints until one is back (disruption mode)")
+		} else {
+			c.logger.Info("a node is back: leaving disruption mode")
+		}
+	}
+}
+
+// allDown says whether every zone was fully disrupted at the last check.
+func (c *Controller) allDown() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.allDownLocked()
+}
+
+func (c *Controller) allDownLocked() bool {
+	for _, st := range c.states {
+		if st != stateFullDisruption {
+			return false
+		}
+	}
+	return len(c.states) > 0
+}
+
+// limiter is the zone's token bucket (burst 1), at qps.
+func (c *Controller) limiter(zone string, qps float64, now time.Time) *rate.Limiter {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	l, ok := c.limiters[zone]
-	if !ok {
-		l = rate.NewLimiter(rate.Limit(c.opts.EvictionRate), 1)
+	switch {
+	case !ok:
+		l = rate.NewLimiter(rate.Limit(qps), 1)
 		c.limiters[zone] = l
+	case l.Limit() != rate.Limit(qps):
+		l.SetLimitAt(now, rate.Limit(qps))
 	}
 	return l
 }

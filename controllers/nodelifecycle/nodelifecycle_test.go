@@ -112,3 +112,59 @@ func TestNodeDown(t *testing.T) {
 		return err == nil && len(n.Spec.Taints) == 0
 	})
 }
+
+// TestEveryNodeDown: a node down alone gets the NoExecute taint; while every node of
+// the cluster is down no node keeps or gets one (a partition must not empty the cluster); once one is back, the one
+// still down gets it.
+func TestEveryNodeDown(t *testing.T) {
+	t.Parallel()
+	env := envtest.Start(t, envtest.Options{})
+	c := env.Client()
+	controllertest.Run(t, env.Config(),
+		func(m *manager.Manager) error {
+			_, err := kubelet.Setup(m, kubelet.Options{Nodes: 2, RenewInterval: 200 * time.Millisecond, LeaseDuration: 2 * time.Second})
+			return err
+		},
+		func(m *manager.Manager) error {
+			_, err := nodelifecycle.Setup(m, nodelifecycle.Options{GracePeriod: 2 * time.Second, MonitorPeriod: 200 * time.Millisecond, EvictionRate: 10})
+			return err
+		})
+	ctx := context.Background()
+	nodes := client.Resource[*api.Node](c)
+	controllertest.Eventually(t, func() string { return "2 nodes" }, func() bool {
+		l, err := nodes.List(ctx, client.ListOptions{})
+		return err == nil && len(l.Items) == 2
+	})
+	simulate := func(name, patch string) {
+		t.Helper()
+		if _, err := nodes.Patch(ctx, name, client.MergePatchType, []byte(`{"metadata":{"annotations":{"orrery.dev/simulate":`+patch+`}}}`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	taints := func(name string) string {
+		n, err := nodes.Get(ctx, name)
+		if err != nil {
+			return err.Error()
+		}
+		return fmt.Sprintf("%+v", n.Spec.Taints)
+	}
+	unreachable := func(name string, noExecute bool) bool {
+		n, err := nodes.Get(ctx, name)
+		return err == nil && hasTaint(n, nodelifecycle.TaintUnreachable, api.TaintEffectNoSchedule) &&
+			hasTaint(n, nodelifecycle.TaintUnreachable, api.TaintEffectNoExecute) == noExecute
+	}
+	// One node (of one zone) down while the other is up: tainted at the normal rate.
+	simulate("orrery-node-0", `"down"`)
+	controllertest.Eventually(t, func() string { return taints("orrery-node-0") }, func() bool {
+		return unreachable("orrery-node-0", true)
+	})
+	// Both down: the NoExecute taint is lifted and none is added.
+	simulate("orrery-node-1", `"down"`)
+	controllertest.Eventually(t, func() string { return taints("orrery-node-0") + " " + taints("orrery-node-1") }, func() bool {
+		return unreachable("orrery-node-0", false) && unreachable("orrery-node-1", false)
+	})
+	simulate("orrery-node-1", "null")
+	controllertest.Eventually(t, func() string { return taints("orrery-node-0") }, func() bool {
+		return unreachable("orrery-node-0", true)
+	})
+}
