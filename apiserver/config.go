@@ -69,6 +69,12 @@ type Config struct {
 	// Registry holds the kinds the server serves: the built-in ones and any a program
 	// registers. Nil means api/builtin's. The server reads it when it starts.
 	Registry *api.Registry
+	// DefaultNotReadyTolerationSeconds and DefaultUnreachableTolerationSeconds are the
+	// tolerationSeconds of the not-ready and unreachable NoExecute tolerations pods get
+	// on create (Kubernetes' DefaultTolerationSeconds admission). Nil means 300. They
+	// tune the built-in registry made when Registry is nil; a program that gives its own
+	// Registry tunes it with builtin.RegistryWith instead.
+	DefaultNotReadyTolerationSeconds, DefaultUnreachableTolerationSeconds *int64
 	// Logger receives the server's logs. Nil means no logs.
 	Logger *zap.Logger
 	// Now returns the current time. Nil means time.Now.
@@ -129,8 +135,18 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Logger == nil {
 		c.Logger = zap.NewNop()
 	}
-	if c.Registry == nil {
-		c.Registry = builtin.Registry()
+	switch {
+	case c.Registry == nil:
+		r, err := builtin.RegistryWith(builtin.Options{
+			DefaultNotReadyTolerationSeconds:    c.DefaultNotReadyTolerationSeconds,
+			DefaultUnreachableTolerationSeconds: c.DefaultUnreachableTolerationSeconds,
+		})
+		if err != nil {
+			return c, fmt.Errorf("apiserver: %w", err)
+		}
+		c.Registry = r
+	case c.DefaultNotReadyTolerationSeconds != nil || c.DefaultUnreachableTolerationSeconds != nil:
+		return c, errors.New("apiserver: default toleration seconds tune the built-in registry; with a Registry of your own, pass them to builtin.RegistryWith")
 	}
 	if c.Now == nil {
 		c.Now = time.Now

@@ -458,3 +458,31 @@ func TestShutdown(t *testing.T) {
 		t.Errorf("GET /healthz after shutdown: got %d, want a refused connection", resp.StatusCode)
 	}
 }
+
+// TestDefaultTolerationSeconds checks that the configured seconds reach the pods'
+// strategy, and that they are refused beside a registry they cannot tune.
+func TestDefaultTolerationSeconds(t *testing.T) {
+	t.Parallel()
+	notReady, unreachable := int64(20), int64(40)
+	c, err := Config{DataDir: t.TempDir(), DefaultNotReadyTolerationSeconds: &notReady, DefaultUnreachableTolerationSeconds: &unreachable}.withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pods, _ := c.Registry.ByResource("", "pods")
+	p := &api.Pod{}
+	pods.PrepareForCreate(p)
+	var got []int64
+	for _, tol := range p.Spec.Tolerations {
+		got = append(got, *tol.TolerationSeconds)
+	}
+	if !slices.Equal(got, []int64{20, 40}) {
+		t.Errorf("tolerationSeconds = %v, want [20 40]", got)
+	}
+	if _, err := (Config{DataDir: t.TempDir(), Registry: api.NewRegistry(), DefaultNotReadyTolerationSeconds: &notReady}).withDefaults(); err == nil {
+		t.Error("default toleration seconds beside a Registry of the program's own were accepted")
+	}
+	negative := int64(-1)
+	if _, err := (Config{DataDir: t.TempDir(), DefaultNotReadyTolerationSeconds: &negative}).withDefaults(); err == nil {
+		t.Error("negative default toleration seconds were accepted")
+	}
+}

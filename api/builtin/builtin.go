@@ -7,6 +7,7 @@
 package builtin
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 
@@ -15,18 +16,65 @@ import (
 	"github.com/orrery-dev/orrery/api/validation"
 )
 
-// Registry returns a new Registry holding the built-in kinds.
+// Options tune the built-in kinds' strategies. The zero value is Kubernetes' defaults.
+type Options struct {
+	// DefaultNotReadyTolerationSeconds and DefaultUnreachableTolerationSeconds are the
+	// tolerationSeconds of the node.kubernetes.io/not-ready and
+	// node.kubernetes.io/unreachable NoExecute tolerations a pod gets on create when it
+	// has none of its own, as Kubernetes' DefaultTolerationSeconds admission and its
+	// --default-not-ready-toleration-seconds and
+	// --default-unreachable-toleration-seconds flags. Nil means 300.
+	DefaultNotReadyTolerationSeconds, DefaultUnreachableTolerationSeconds *int64
+}
+
+// Registry returns a new Registry holding the built-in kinds with Kubernetes' defaults.
 func Registry() *api.Registry {
-	r := api.NewRegistry()
-	if err := Register(r); err != nil {
+	r, err := RegistryWith(Options{})
+	if err != nil {
 		panic(err) // the built-in registrations are fixed: a test proves they succeed
 	}
 	return r
 }
 
+// RegistryWith returns a new Registry holding the built-in kinds tuned by opts.
+func RegistryWith(opts Options) (*api.Registry, error) {
+	r := api.NewRegistry()
+	if err := RegisterWith(r, opts); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
 // Register registers the built-in kinds into r, in a fixed order.
-func Register(r *api.Registry) error {
-	for _, register := range []func(*api.Registry) error{pods, nodes, namespaces, events, replicaSets, leases, deployments, podDisruptionBudgets} {
+func Register(r *api.Registry) error { return RegisterWith(r, Options{}) }
+
+// RegisterWith registers the built-in kinds tuned by opts into r, in a fixed order.
+func RegisterWith(r *api.Registry, opts Options) error {
+	notReady, unreachable := defaultTolerationSeconds, defaultTolerationSeconds
+	for _, o := range []struct {
+		flag string
+		v    *int64
+		into *int64
+	}{
+		{"DefaultNotReadyTolerationSeconds", opts.DefaultNotReadyTolerationSeconds, &notReady},
+		{"DefaultUnreachableTolerationSeconds", opts.DefaultUnreachableTolerationSeconds, &unreachable},
+	} {
+		if o.v == nil {
+			continue
+		}
+		if *o.v < 0 {
+			return fmt.Errorf("builtin: %s must not be negative, got %d", o.flag, *o.v)
+		}
+		*o.into = *o.v
+	}
+	defaults := []api.Toleration{
+		{Key: taintNotReady, Operator: api.TolerationOpExists, Effect: api.TaintEffectNoExecute, TolerationSeconds: &notReady},
+		{Key: taintUnreachable, Operator: api.TolerationOpExists, Effect: api.TaintEffectNoExecute, TolerationSeconds: &unreachable},
+	}
+	for _, register := range []func(*api.Registry) error{
+		func(r *api.Registry) error { return pods(r, defaults) },
+		nodes, namespaces, events, replicaSets, leases, deployments, podDisruptionBudgets,
+	} {
 		if err := register(r); err != nil {
 			return err
 		}
@@ -106,7 +154,9 @@ func causes2[T any](f func(T, T) validation.ErrorList) func(T, T) []api.StatusCa
 	return func(obj, old T) []api.StatusCause { return f(obj, old).Causes() }
 }
 
-func pods(r *api.Registry) error {
+// pods registers core/v1 Pod; tolerations are those a pod gets on create unless it
+// tolerates their taints itself.
+func pods(r *api.Registry, tolerations []api.Toleration) error {
 	return api.Register(r, api.Kind[*api.Pod]{
 		Protobuf:       podMsg,
 		ProtobufBodies: map[string]*protoschema.Message{"Binding": bindingMsg},
@@ -118,7 +168,7 @@ func pods(r *api.Registry) error {
 		Default:             validation.DefaultPod,
 		PrepareForCreate: func(p *api.Pod) {
 			p.Status = api.PodStatus{Phase: api.PodPending, QOSClass: qosClass(&p.Spec)}
-			addDefaultTolerations(&p.Spec)
+			addDefaultTolerations(&p.Spec, tolerations)
 		},
 		Validate:             causes(validation.ValidatePod),
 		ValidateUpdate:       causes2(validation.ValidatePodUpdate),
@@ -354,12 +404,15 @@ func leases(r *api.Registry) error {
 // has none of its own for these taints: a pod stays 5 minutes on a node that stopped
 // being ready or reachable before it is evicted.
 const (
-	taintNotReady           = "node.kubernetes.io/not-ready"
-	taintUnreachable        = "node.kubernetes.io/unreachable"
-	defaultTolerationSecond = int64(300)
+	taintNotReady            = "node.kubernetes.io/not-ready"
+	taintUnreachable         = "node.kubernetes.io/unreachable"
+	defaultTolerationSeconds = int64(300)
 )
 
-func addDefaultTolerations(spec *api.PodSpec) {
+// addDefaultTolerations appends each of defaults whose taint spec does not tolerate
+// already (a toleration of the same key, or of every key, for NoExecute or every
+// effect), each with its own copy of tolerationSeconds.
+func addDefaultTolerations(spec *api.PodSpec, defaults []api.Toleration) {
 	has := func(key string) bool {
 		for _, t := range spec.Tolerations {
 			if (t.Key == key || t.Key == "") && (t.Effect == api.TaintEffectNoExecute || t.Effect == "") {
@@ -368,11 +421,11 @@ func addDefaultTolerations(spec *api.PodSpec) {
 		}
 		return false
 	}
-	for _, key := range []string{taintNotReady, taintUnreachable} {
-		if !has(key) {
-			secs := defaultTolerationSecond
-			spec.Tolerations = append(spec.Tolerations, api.Toleration{Key: key, Operator: api.TolerationOpExists,
-				Effect: api.TaintEffectNoExecute, TolerationSeconds: &secs})
+	for _, t := range defaults {
+		if !has(t.Key) {
+			secs := *t.TolerationSeconds
+			t.TolerationSeconds = &secs
+			spec.Tolerations = append(spec.Tolerations, t)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package builtin
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -321,5 +322,59 @@ func TestBindingBody(t *testing.T) {
 	}
 	if err := api.CheckProtobuf(m, reflect.TypeFor[api.Binding]()); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestDefaultTolerations checks the tolerations a pod gets on create, as Kubernetes'
+// DefaultTolerationSeconds admission gives them, with the default and tuned seconds.
+func TestDefaultTolerations(t *testing.T) {
+	t.Parallel()
+	secs := func(s int64) *int64 { return &s }
+	noExecute := func(key string, s int64) api.Toleration {
+		return api.Toleration{Key: key, Operator: api.TolerationOpExists, Effect: api.TaintEffectNoExecute, TolerationSeconds: secs(s)}
+	}
+	own := api.Toleration{Key: taintUnreachable, Operator: api.TolerationOpExists, Effect: api.TaintEffectNoExecute, TolerationSeconds: secs(5)}
+	tests := []struct {
+		name string
+		opts Options
+		have []api.Toleration
+		want []api.Toleration
+	}{
+		{"defaults", Options{}, nil, []api.Toleration{noExecute(taintNotReady, 300), noExecute(taintUnreachable, 300)}},
+		{"tuned", Options{DefaultNotReadyTolerationSeconds: secs(30), DefaultUnreachableTolerationSeconds: secs(0)}, nil,
+			[]api.Toleration{noExecute(taintNotReady, 30), noExecute(taintUnreachable, 0)}},
+		{"own toleration kept", Options{}, []api.Toleration{own}, []api.Toleration{own, noExecute(taintNotReady, 300)}},
+		{"tolerates every taint", Options{}, []api.Toleration{{Operator: api.TolerationOpExists}}, []api.Toleration{{Operator: api.TolerationOpExists}}},
+		{"NoSchedule only", Options{}, []api.Toleration{{Key: taintNotReady, Operator: api.TolerationOpExists, Effect: api.TaintEffectNoSchedule}},
+			[]api.Toleration{{Key: taintNotReady, Operator: api.TolerationOpExists, Effect: api.TaintEffectNoSchedule}, noExecute(taintNotReady, 300), noExecute(taintUnreachable, 300)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			reg, err := RegistryWith(tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pods, _ := reg.ByResource("", "pods")
+			first := &api.Pod{Spec: api.PodSpec{Tolerations: slices.Clone(tt.have)}}
+			pods.PrepareForCreate(first)
+			if diff := cmp.Diff(tt.want, first.Spec.Tolerations); diff != "" {
+				t.Errorf("tolerations (-want +got):\n%s", diff)
+			}
+			// Each pod owns its seconds: changing one pod's leaves the next pod's alone.
+			for _, tol := range first.Spec.Tolerations[len(tt.have):] {
+				if tol.TolerationSeconds != nil {
+					*tol.TolerationSeconds = 12345
+				}
+			}
+			second := &api.Pod{Spec: api.PodSpec{Tolerations: slices.Clone(tt.have)}}
+			pods.PrepareForCreate(second)
+			if diff := cmp.Diff(tt.want, second.Spec.Tolerations); diff != "" {
+				t.Errorf("second pod's tolerations (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if _, err := RegistryWith(Options{DefaultUnreachableTolerationSeconds: secs(-1)}); err == nil {
+		t.Error("a negative DefaultUnreachableTolerationSeconds was accepted")
 	}
 }

@@ -25,6 +25,8 @@ func newAPIServerCommand() *cobra.Command {
 		maxWatches   int
 		compactEvery string
 		watchCache   bool
+		notReady     int64
+		unreachable  int64
 	)
 	cmd := &cobra.Command{
 		Use:   "apiserver",
@@ -56,6 +58,7 @@ On first start it generates a CA and serving certificate and an admin token unde
 					return err
 				}
 			}
+			cfg.DefaultNotReadyTolerationSeconds, cfg.DefaultUnreachableTolerationSeconds = &notReady, &unreachable
 			if cfg.EventTTL == 0 {
 				cfg.EventTTL = -1 // kept forever
 			}
@@ -80,6 +83,8 @@ On first start it generates a CA and serving certificate and an admin token unde
 	f.IntVar(&maxWatches, "max-watches", 10000, "the most watches open at once; more get 429")
 	f.StringVar(&compactEvery, "etcd-compaction-interval", "5m", "how often to compact etcd history; 0 disables")
 	f.DurationVar(&cfg.EventTTL, "event-ttl", time.Hour, "how long events are kept after their last write; 0 keeps them forever")
+	f.Int64Var(&notReady, "default-not-ready-toleration-seconds", 300, "tolerationSeconds of the not-ready:NoExecute toleration added to every pod that has none")
+	f.Int64Var(&unreachable, "default-unreachable-toleration-seconds", 300, "tolerationSeconds of the unreachable:NoExecute toleration added to every pod that has none")
 	f.BoolVar(&watchCache, "watch-cache", true, "serve lists and watches from in-memory watch caches; false sends every read to etcd")
 	return cmd
 }
