@@ -66,14 +66,15 @@ type Options struct {
 
 // Controller is the node lifecycle controller.
 type Controller struct {
-	opts   Options
-	nodes  *manager.Client[*api.Node]
-	leases *manager.Client[*api.Lease]
-	pods   *manager.Client[*api.Pod]
-	byNode *manager.Index[*api.Pod]
-	evict  *manager.Controller
-	events record.Recorder
-	logger *zap.Logger
+	opts    Options
+	nodes   *manager.Client[*api.Node]
+	leases  *manager.Client[*api.Lease]
+	pods    *manager.Client[*api.Pod]
+	byNode  *manager.Index[*api.Pod]
+	evict   *manager.Controller
+	events  record.Recorder
+	logger  *zap.Logger
+	metrics *metrics
 
 	mu       sync.Mutex
 	observed map[string]observation // node → last lease renewal seen, by the local clock
@@ -156,6 +157,9 @@ func Setup(m *manager.Manager, opts Options) (*Controller, error) {
 		observed: map[string]observation{}, limiters: map[string]*rate.Limiter{}, states: map[string]zoneState{},
 		byNode: manager.NewIndex("node", podutil.NodeName)}
 	var err error
+	if c.metrics, err = newMetrics(m.Registry()); err != nil {
+		return nil, err
+	}
 	if c.nodes, err = manager.NewClient[*api.Node](m, manager.Scope{}); err != nil {
 		return nil, err
 	}
@@ -203,6 +207,8 @@ func (c *Controller) monitor(ctx context.Context) error {
 
 // check updates each node's Ready condition and taints.
 func (c *Controller) check(ctx context.Context) {
+	start := time.Now()
+	defer func() { c.metrics.checkDuration.Observe(time.Since(start).Seconds()) }()
 	now := c.opts.Now()
 	nodes := c.nodes.List("", nil)
 	total, down := map[string]int{}, map[string]int{}
@@ -221,7 +227,7 @@ func (c *Controller) check(ctx context.Context) {
 		states[zone] = stateOf(n-down[zone], down[zone], c.opts.UnhealthyZoneThreshold)
 	}
 	rates := zoneRates(states, total, c.opts)
-	c.setStates(states)
+	c.metrics.setZones(total, down, c.setStates(states))
 	for _, n := range nodes {
 		st := status[n.Name]
 		if err := c.reconcileNode(ctx, n, st, now, rates[n.Labels[zoneLabel]]); err != nil && ctx.Err() == nil {
@@ -319,13 +325,28 @@ func (c *Controller) reconcileNode(ctx context.Context, n *api.Node, st api.Cond
 	if client.IsConflict(err) {
 		return nil // the next check sees the newer node
 	}
+	if err == nil && addsNoExecute(taints, n.Spec.Taints) {
+		c.metrics.evictions.WithLabelValues(n.Labels[zoneLabel]).Inc()
+	}
 	return err
 }
 
-// setStates records the zones' states and logs their changes.
-func (c *Controller) setStates(states map[string]zoneState) {
+// addsNoExecute says whether taints hold a NoExecute taint that old lacks.
+func addsNoExecute(taints, old []api.Taint) bool {
+	for _, t := range taints {
+		if t.Effect == api.TaintEffectNoExecute && !slices.ContainsFunc(old, func(o api.Taint) bool { return o.Key == t.Key && o.Effect == t.Effect }) {
+			return true
+		}
+	}
+	return false
+}
+
+// setStates records the zones' states and logs their changes; it returns the states
+// they replace.
+func (c *Controller) setStates(states map[string]zoneState) map[string]zoneState {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	before := c.states
 	wasAllDown := c.allDownLocked()
 	for zone, st := range states {
 		if old, ok := c.states[zone]; ok && old != st {
@@ -340,6 +361,7 @@ func (c *Controller) setStates(states map[string]zoneState) {
 			c.logger.Info("a node is back: leaving disruption mode")
 		}
 	}
+	return before
 }
 
 // allDown says whether every zone was fully disrupted at the last check.
@@ -413,6 +435,10 @@ func (c *Controller) evictPods(ctx context.Context, req manager.Request) (manage
 		err := c.pods.API().Namespace(p.Namespace).Delete(ctx, p.Name, &api.DeleteOptions{Preconditions: &api.Preconditions{UID: &uid}})
 		if err != nil && !client.IsNotFound(err) && !client.IsConflict(err) {
 			return manager.Result{}, err
+		}
+		if err == nil {
+			c.metrics.podDeletions.Inc()
+			c.metrics.podDeletionLate.Observe(now.Sub(at).Seconds())
 		}
 		c.events.Eventf(p, api.EventTypeNormal, "TaintManagerEviction", "Marking for deletion Pod %s/%s", p.Namespace, p.Name)
 	}

@@ -34,7 +34,7 @@ func TestNodeDown(t *testing.T) {
 	t.Parallel()
 	env := envtest.Start(t, envtest.Options{})
 	c := env.Client()
-	controllertest.Run(t, env.Config(),
+	m := controllertest.Run(t, env.Config(),
 		func(m *manager.Manager) error {
 			_, err := kubelet.Setup(m, kubelet.Options{Nodes: 3, RenewInterval: 200 * time.Millisecond, LeaseDuration: 2 * time.Second})
 			return err
@@ -103,6 +103,17 @@ func TestNodeDown(t *testing.T) {
 		r := runningOn()
 		return r["orrery-node-1"]+r["orrery-node-2"] == 6
 	})
+	// kube-controller-manager's metrics: three nodes, one down, one NoExecute taint, the
+	// node's pods deleted by the taint eviction controller.
+	metrics := func() string {
+		return fmt.Sprintf("size %v unhealthy %v health %v evictions %v deletions %v", sum(t, m, "node_collector_zone_size"),
+			sum(t, m, "node_collector_unhealthy_nodes_in_zone"), sum(t, m, "node_collector_zone_health"),
+			sum(t, m, "node_collector_evictions_total"), sum(t, m, "taint_eviction_controller_pod_deletions_total"))
+	}
+	controllertest.Eventually(t, metrics, func() bool {
+		return sum(t, m, "node_collector_zone_size") == 3 && sum(t, m, "node_collector_unhealthy_nodes_in_zone") == 1 &&
+			sum(t, m, "node_collector_evictions_total") == 1 && sum(t, m, "taint_eviction_controller_pod_deletions_total") >= 1
+	})
 	// Back: Ready again, taints gone.
 	if _, err := nodes.Patch(ctx, "orrery-node-0", client.MergePatchType, []byte(`{"metadata":{"annotations":{"orrery.dev/simulate":null}}}`)); err != nil {
 		t.Fatal(err)
@@ -111,6 +122,33 @@ func TestNodeDown(t *testing.T) {
 		n, err := nodes.Get(ctx, "orrery-node-0")
 		return err == nil && len(n.Spec.Taints) == 0
 	})
+	controllertest.Eventually(t, metrics, func() bool {
+		return sum(t, m, "node_collector_unhealthy_nodes_in_zone") == 0 && sum(t, m, "node_collector_zone_health") == 300
+	})
+}
+
+// sum is the sum of the samples of the metric name in m's registry.
+func sum(t *testing.T, m *manager.Manager, name string) float64 {
+	t.Helper()
+	families, err := m.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0.0
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+		for _, s := range f.GetMetric() {
+			switch {
+			case s.Gauge != nil:
+				total += s.GetGauge().GetValue()
+			case s.Counter != nil:
+				total += s.GetCounter().GetValue()
+			}
+		}
+	}
+	return total
 }
 
 // TestEveryNodeDown: a node down alone gets the NoExecute taint; while every node of
