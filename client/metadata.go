@@ -59,6 +59,18 @@ func (m *MetadataClient) Get(ctx context.Context, name string) (*api.PartialObje
 	return obj, nil
 }
 
+// Scale returns the named object's scale subresource (autoscaling/v1 Scale), for a
+// kind that serves one: its desired and observed replicas and its pod selector.
+func (m *MetadataClient) Scale(ctx context.Context, name string) (*api.Scale, error) {
+	obj := &api.Scale{}
+	err := m.c.do(ctx, Request{Method: http.MethodGet, Path: resourcePath(m.kind, m.namespace, name, "scale")}, false,
+		func(body io.Reader) error { return json.NewDecoder(body).Decode(obj) })
+	if err != nil {
+		return nil, err
+	}
+	return obj, nil
+}
+
 // Patch applies a patch of type pt to the named object and returns its metadata as
 // patched. Merge and JSON patches work for every kind; strategic merge patches only
 // for the kinds whose schema the server knows.

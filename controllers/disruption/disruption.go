@@ -1,11 +1,16 @@
 // Package disruption is the disruption controller: it keeps each PodDisruptionBudget's
 // status (expectedPods, desiredHealthy, currentHealthy, disruptionsAllowed, the
 // DisruptionAllowed condition, and the disruptedPods the eviction subresource
-// records until their deletion is seen), as kube-controller-manager's does.
+// records until their deletion is seen), as kube-controller-manager's does. A budget
+// with minAvailable as a number counts the pods it selects; one with a percentage or
+// with maxUnavailable counts the replicas their controllers want (the scale
+// subresource of each pod's controller, or of that controller's own controller when
+// it has one with a scale: a Deployment's, not its ReplicaSet's).
 package disruption
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -17,6 +22,7 @@ import (
 	"github.com/orrery-dev/orrery/api"
 	"github.com/orrery-dev/orrery/api/labels"
 	"github.com/orrery-dev/orrery/client"
+	"github.com/orrery-dev/orrery/client/record"
 	"github.com/orrery-dev/orrery/controllers/internal/podutil"
 	"github.com/orrery-dev/orrery/manager"
 )
@@ -30,14 +36,16 @@ const deletionTimeout = 2 * time.Minute
 
 // Controller is the disruption controller.
 type Controller struct {
-	pdbs *manager.Client[*api.PodDisruptionBudget]
-	pods *manager.Client[*api.Pod]
-	now  func() time.Time
+	pdbs   *manager.Client[*api.PodDisruptionBudget]
+	pods   *manager.Client[*api.Pod]
+	client *client.Client
+	events record.Recorder
+	now    func() time.Time
 }
 
 // Setup adds the controller to m.
 func Setup(m *manager.Manager) (*Controller, error) {
-	c := &Controller{now: time.Now}
+	c := &Controller{now: time.Now, client: m.Client(), events: m.EventRecorder(Name)}
 	var err error
 	if c.pdbs, err = manager.NewClient[*api.PodDisruptionBudget](m, manager.Scope{}); err != nil {
 		return nil, err
@@ -80,7 +88,23 @@ func (c *Controller) Reconcile(ctx context.Context, req manager.Request) (manage
 			pods = append(pods, p)
 		}
 	}
-	expected, desired := Expected(pdb.Spec, len(pods))
+	if len(pods) == 0 {
+		c.events.Eventf(pdb, api.EventTypeNormal, "NoPods", "No matching pods found")
+	}
+	scale := 0
+	if NeedsScale(pdb.Spec) {
+		var unmanaged []string
+		if scale, unmanaged, err = c.expectedScale(ctx, pods); err != nil {
+			c.events.Eventf(pdb, api.EventTypeWarning, "CalculateExpectedPodCountFailed", "Failed to calculate the number of expected pods: %v", err)
+			return manager.Result{}, c.failSafe(ctx, pdb, err)
+		}
+		if len(unmanaged) > 0 {
+			c.events.Eventf(pdb, api.EventTypeWarning, "UnmanagedPods", "Pods selected by this PodDisruptionBudget (selector: %v) were found "+
+				"to be unmanaged. As a result, the status of the PDB cannot be calculated correctly, which may result in undefined behavior. "+
+				"To account for these pods please set \".spec.minAvailable\" field of the PDB to an integer value.", sel)
+		}
+	}
+	expected, desired := Expected(pdb.Spec, len(pods), scale)
 	// Evictions whose pod has not gone yet count as disrupted for a while.
 	disrupted := map[string]api.Time{}
 	var recheck time.Duration
@@ -107,8 +131,8 @@ func (c *Controller) Reconcile(ctx context.Context, req manager.Request) (manage
 		}
 	}
 	allowed := max(0, healthy-desired)
-	if expected == 0 && pdb.Spec.MaxUnavailable != nil {
-		allowed = 0
+	if expected <= 0 {
+		allowed = 0 // a budget's first pods are safe before their status is counted
 	}
 	st := api.PodDisruptionBudgetStatus{
 		ObservedGeneration: pdb.Generation, DisruptedPods: disrupted,
@@ -138,28 +162,138 @@ func (c *Controller) Reconcile(ctx context.Context, req manager.Request) (manage
 	return manager.Result{RequeueAfter: recheck}, nil
 }
 
+// NeedsScale says whether the budget counts its controllers' replicas (a percentage of
+// minAvailable, or maxUnavailable) rather than the pods it selects.
+func NeedsScale(spec api.PodDisruptionBudgetSpec) bool {
+	return spec.MaxUnavailable != nil || (spec.MinAvailable != nil && spec.MinAvailable.Type != api.IntOrStringInt)
+}
+
 // Expected returns how many pods the budget expects and how many must be healthy,
-// given the pods it selects: minAvailable as a number is the desired count itself; a
-// percentage of minAvailable (rounded up) or maxUnavailable (a percentage rounded up,
-// subtracted) applies to the pods selected.
-func Expected(spec api.PodDisruptionBudgetSpec, pods int) (expected int, desired int32) {
-	expected = pods
+// given the pods it selects and (when NeedsScale) the replicas their controllers want:
+// minAvailable as a number is the desired count of the pods selected; a percentage of
+// minAvailable (rounded up) or maxUnavailable (a percentage rounded up, subtracted)
+// applies to the replicas wanted.
+func Expected(spec api.PodDisruptionBudgetSpec, pods, scale int) (expected int, desired int32) {
 	switch {
-	case spec.MinAvailable != nil:
-		if spec.MinAvailable.Type == api.IntOrStringInt {
-			return expected, spec.MinAvailable.IntVal
-		}
-		return expected, int32(percentOf(spec.MinAvailable.StrVal, expected))
 	case spec.MaxUnavailable != nil:
-		var unavailable int
-		if spec.MaxUnavailable.Type == api.IntOrStringInt {
-			unavailable = int(spec.MaxUnavailable.IntVal)
-		} else {
-			unavailable = percentOf(spec.MaxUnavailable.StrVal, expected)
+		unavailable := int(spec.MaxUnavailable.IntVal)
+		if spec.MaxUnavailable.Type != api.IntOrStringInt {
+			unavailable = percentOf(spec.MaxUnavailable.StrVal, scale)
 		}
-		return expected, int32(max(0, expected-unavailable))
+		return scale, int32(max(0, scale-unavailable))
+	case spec.MinAvailable != nil && spec.MinAvailable.Type == api.IntOrStringInt:
+		return pods, spec.MinAvailable.IntVal
+	case spec.MinAvailable != nil:
+		return scale, int32(percentOf(spec.MinAvailable.StrVal, scale))
 	}
-	return expected, 0
+	return 0, 0
+}
+
+// expectedScale sums the replicas wanted by the controllers of pods, each controller
+// counted once; pods without a controller are returned by name and not counted. A
+// controller that is itself controlled by a kind with a scale subresource (a
+// Deployment's ReplicaSet) counts through that one, so a rollout's two ReplicaSets
+// count as their Deployment.
+func (c *Controller) expectedScale(ctx context.Context, pods []*api.Pod) (int, []string, error) {
+	scales := map[string]int32{}
+	seen := map[string]bool{} // controllers whose scale is counted, by the pods' references
+	var unmanaged []string
+	for _, p := range pods {
+		ref := podutil.ControllerOf(p)
+		if ref == nil {
+			unmanaged = append(unmanaged, p.Name)
+			continue
+		}
+		if seen[ref.UID] {
+			continue
+		}
+		uid, replicas, err := c.scaleOf(ctx, p.Namespace, *ref)
+		if err != nil {
+			return 0, nil, fmt.Errorf("pod %q: %w", p.Name, err)
+		}
+		seen[ref.UID], scales[uid] = true, replicas
+	}
+	total := 0
+	for _, n := range scales {
+		total += int(n)
+	}
+	return total, unmanaged, nil
+}
+
+// scaleOf returns the UID and desired replicas of the controller ref names (in
+// namespace), or of its own controller if that one serves a scale subresource.
+func (c *Controller) scaleOf(ctx context.Context, namespace string, ref api.OwnerReference) (string, int32, error) {
+	kind, ok := c.client.Registry().ByKind(ref.APIVersion, ref.Kind)
+	if !ok || !kind.HasSubresource("scale") {
+		return "", 0, unresolved(fmt.Sprintf("%s %s does not implement the scale subresource", ref.APIVersion, ref.Kind))
+	}
+	meta, err := client.MetadataFor(c.client, kind).Namespace(namespace).Get(ctx, ref.Name)
+	if client.IsNotFound(err) || (err == nil && meta.UID != ref.UID) {
+		return "", 0, unresolved(fmt.Sprintf("found no controllers for it: %s %s %q is gone", ref.APIVersion, ref.Kind, ref.Name))
+	}
+	if err != nil {
+		return "", 0, err
+	}
+	for _, up := range meta.OwnerReferences {
+		if up.Controller == nil || !*up.Controller {
+			continue
+		}
+		if k, ok := c.client.Registry().ByKind(up.APIVersion, up.Kind); ok && k.HasSubresource("scale") {
+			if uid, n, err := c.scaleOf(ctx, namespace, up); err == nil {
+				return uid, n, nil
+			}
+		}
+	}
+	s, err := client.MetadataFor(c.client, kind).Namespace(namespace).Scale(ctx, ref.Name)
+	if err != nil {
+		return "", 0, err
+	}
+	return ref.UID, s.Spec.Replicas, nil
+}
+
+// failSafe sets the budget to allow no disruption, with the DisruptionAllowed
+// condition False for reason SyncFailed and the error as its message, as
+// kube-controller-manager does when it cannot compute the status. It returns cause
+// when the status was written and cause may pass (an API error), so the budget is
+// retried with backoff; a budget that cannot be computed as it stands waits for a
+// change of its pods or itself.
+func (c *Controller) failSafe(ctx context.Context, pdb *api.PodDisruptionBudget, cause error) error {
+	cp := pdb.DeepCopy()
+	cp.Status.DisruptionsAllowed = 0
+	cond := api.Condition{Type: api.DisruptionAllowedCondition, Status: api.ConditionFalse, Reason: api.SyncFailedReason,
+		Message: cause.Error(), ObservedGeneration: pdb.Status.ObservedGeneration, LastTransitionTime: api.NewTime(c.now())}
+	conds := slices.DeleteFunc(slices.Clone(cp.Status.Conditions), func(old api.Condition) bool {
+		if old.Type == cond.Type && old.Status == cond.Status {
+			cond.LastTransitionTime = old.LastTransitionTime
+		}
+		return old.Type == cond.Type
+	})
+	cp.Status.Conditions = append(conds, cond)
+	if statusKey(cp.Status)+cond.Message != statusKey(pdb.Status)+conditionMessage(pdb.Status) {
+		if _, err := c.pdbs.UpdateStatus(ctx, cp); err != nil {
+			return err
+		}
+	}
+	if _, ok := errors.AsType[unresolved](cause); ok {
+		return nil
+	}
+	return cause
+}
+
+// unresolved is an error in the objects themselves, not in reaching the apiserver:
+// retrying cannot help until they change.
+type unresolved string
+
+func (e unresolved) Error() string { return string(e) }
+
+// conditionMessage is the message of the DisruptionAllowed condition in s.
+func conditionMessage(s api.PodDisruptionBudgetStatus) string {
+	for _, c := range s.Conditions {
+		if c.Type == api.DisruptionAllowedCondition {
+			return c.Message
+		}
+	}
+	return ""
 }
 
 // percentOf is pct (like "50%") of n, rounded up.
