@@ -3,6 +3,12 @@ GO ?= go
 # Every module in the repository: the main one and any nested go.mod (test/compat, ...).
 MODULES := $(patsubst %/go.mod,%,$(shell find . -name go.mod -not -path './.git/*' | sort))
 BIN := bin/orrery
+# The real kwok, which test/compat runs beside Orrery's simulated kubelet, with the
+# stages it ships (kwok's defaults).
+KWOK_VERSION := v0.8.0
+KWOK := bin/kwok
+KWOK_STAGES := node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+	pod/fast/pod-ready.yaml pod/fast/pod-delete.yaml
 
 .DEFAULT_GOAL := help
 
@@ -17,11 +23,16 @@ build: ## Build the orrery binary into bin/.
 demo: build ## Run a fresh cluster and narrate a Deployment's life (orrery demo).
 	$(BIN) demo
 
-test: ## Run every test of every module with the race detector.
+test: $(KWOK) ## Run every test of every module with the race detector.
 	@set -e; for m in $(MODULES); do \
 		echo "== go test $$m"; \
-		(cd $$m && $(GO) test -race -count=1 ./...); \
+		(cd $$m && ORRERY_KWOK=$(abspath $(KWOK)) $(GO) test -race -count=1 ./...); \
 	done
+
+$(KWOK):
+	GOBIN=$(abspath bin) $(GO) install sigs.k8s.io/kwok/cmd/kwok@$(KWOK_VERSION)
+	@dir=$$($(GO) mod download -json sigs.k8s.io/kwok@$(KWOK_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p'); \
+		mkdir -p bin/kwok-stages && for f in $(KWOK_STAGES); do cp "$$dir/kustomize/stage/$$f" bin/kwok-stages/; chmod u+w bin/kwok-stages/*; done
 
 lint: ## Check formatting (gofmt) and run go vet on every module.
 	@bad=$$(gofmt -l $$(git ls-files '*.go')); \
