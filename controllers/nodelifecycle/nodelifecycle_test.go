@@ -103,7 +103,8 @@ func TestNodeDown(t *testing.T) {
 		r := runningOn()
 		return r["orrery-node-1"]+r["orrery-node-2"] == 6
 	})
-	// kube-controller-manager's metrics: three nodes, one down, one NoExecute taint, the
+	// kube-controller-manager's metrics: three nodes, one down, a NoExecute taint (at
+	// least: on a loaded machine another node may miss its short grace period too), the
 	// node's pods deleted by the taint eviction controller.
 	metrics := func() string {
 		return fmt.Sprintf("size %v unhealthy %v health %v evictions %v deletions %v", sum(t, m, "node_collector_zone_size"),
@@ -112,7 +113,7 @@ func TestNodeDown(t *testing.T) {
 	}
 	controllertest.Eventually(t, metrics, func() bool {
 		return sum(t, m, "node_collector_zone_size") == 3 && sum(t, m, "node_collector_unhealthy_nodes_in_zone") == 1 &&
-			sum(t, m, "node_collector_evictions_total") == 1 && sum(t, m, "taint_eviction_controller_pod_deletions_total") >= 1
+			sum(t, m, "node_collector_evictions_total") >= 1 && sum(t, m, "taint_eviction_controller_pod_deletions_total") >= 1
 	})
 	// Back: Ready again, taints gone.
 	if _, err := nodes.Patch(ctx, "orrery-node-0", client.MergePatchType, []byte(`{"metadata":{"annotations":{"orrery.dev/simulate":null}}}`)); err != nil {
