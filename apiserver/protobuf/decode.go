@@ -143,12 +143,28 @@ func set(out map[string]any, f *protoschema.Field, v any) {
 	out[f.Name] = append(list, v)
 }
 
-// decodeTime reads a meta/v1 Time or MicroTime, {seconds = 1 int64, nanos = 2 int32},
-// and writes it as its JSON does. An empty message is the zero time, JSON null. A Time
-// keeps whole seconds (Kubernetes ignores its nanos); a MicroTime, microseconds.
+// decodeTime reads a meta/v1 Time or MicroTime and writes it as its JSON does: the
+// zero time (an empty message) as JSON null.
 func decodeTime(data []byte, micro bool, depth int) (any, error) {
 	if len(data) == 0 {
 		return nil, nil
+	}
+	t, err := readTime(data, micro, depth)
+	if err != nil {
+		return nil, err
+	}
+	if !micro {
+		return t.Format(time.RFC3339), nil
+	}
+	return t.Format(api.RFC3339Micro), nil
+}
+
+// readTime reads a meta/v1 Time or MicroTime, {seconds = 1 int64, nanos = 2 int32}, in
+// UTC. An empty message is the zero time. A Time keeps whole seconds (Kubernetes
+// ignores its nanos); a MicroTime, microseconds.
+func readTime(data []byte, micro bool, depth int) (time.Time, error) {
+	if len(data) == 0 {
+		return time.Time{}, nil
 	}
 	var seconds int64
 	var nanos int32
@@ -156,20 +172,20 @@ func decodeTime(data []byte, micro bool, depth int) (any, error) {
 	for !r.done() {
 		num, wire, err := r.tag()
 		if err != nil {
-			return nil, err
+			return time.Time{}, err
 		}
 		if num > 2 {
 			if err := r.skip(num, wire, depth); err != nil {
-				return nil, err
+				return time.Time{}, err
 			}
 			continue
 		}
 		if wire != wireVarint {
-			return nil, fmt.Errorf("%w %d for timestamp field %d", errBadWireType, wire, num)
+			return time.Time{}, fmt.Errorf("%w %d for timestamp field %d", errBadWireType, wire, num)
 		}
 		v, err := r.varint()
 		if err != nil {
-			return nil, err
+			return time.Time{}, err
 		}
 		if num == 1 {
 			seconds = int64(v)
@@ -178,16 +194,15 @@ func decodeTime(data []byte, micro bool, depth int) (any, error) {
 		}
 	}
 	if seconds < minTimestampSeconds || seconds > maxTimestampSeconds {
-		return nil, fmt.Errorf("timestamp seconds %d out of range", seconds)
+		return time.Time{}, fmt.Errorf("timestamp seconds %d out of range", seconds)
 	}
 	if !micro {
-		return time.Unix(seconds, 0).UTC().Format(time.RFC3339), nil
+		return time.Unix(seconds, 0).UTC(), nil
 	}
 	if nanos < 0 || nanos >= 1e9 {
-		return nil, fmt.Errorf("timestamp nanos %d out of range", nanos)
+		return time.Time{}, fmt.Errorf("timestamp nanos %d out of range", nanos)
 	}
-	t := time.Unix(seconds, int64(nanos)).Truncate(time.Microsecond)
-	return t.UTC().Format(api.RFC3339Micro), nil
+	return time.Unix(seconds, int64(nanos)).Truncate(time.Microsecond).UTC(), nil
 }
 
 // decodeQuantity reads a resource.Quantity, {string = 1}; an empty message is zero.
@@ -217,55 +232,67 @@ func decodeQuantity(data []byte, depth int) (string, error) {
 	return q, nil
 }
 
-// decodeIntOrString reads an intstr.IntOrString, {type = 1, intVal = 2, strVal = 3}:
-// type 0 is the number intVal, type 1 the string strVal.
+// decodeIntOrString reads an intstr.IntOrString and writes it as its JSON does.
 func decodeIntOrString(data []byte, depth int) (any, error) {
+	v, err := readIntOrString(data, depth)
+	if err != nil {
+		return nil, err
+	}
+	if v.Type == api.IntOrStringInt {
+		return int64(v.IntVal), nil
+	}
+	return v.StrVal, nil
+}
+
+// readIntOrString reads an intstr.IntOrString, {type = 1, intVal = 2, strVal = 3}:
+// type 0 is the number intVal, type 1 the string strVal.
+func readIntOrString(data []byte, depth int) (api.IntOrString, error) {
+	var out api.IntOrString
 	var typ int64
-	var intVal int32
-	var strVal string
 	r := reader{buf: data}
 	for !r.done() {
 		num, wire, err := r.tag()
 		if err != nil {
-			return nil, err
+			return out, err
 		}
 		switch num {
 		case 1, 2:
 			if wire != wireVarint {
-				return nil, fmt.Errorf("%w %d for int-or-string field %d", errBadWireType, wire, num)
+				return out, fmt.Errorf("%w %d for int-or-string field %d", errBadWireType, wire, num)
 			}
 			v, err := r.varint()
 			if err != nil {
-				return nil, err
+				return out, err
 			}
 			if num == 1 {
 				typ = int64(v)
 			} else {
-				intVal = int32(v)
+				out.IntVal = int32(v)
 			}
 		case 3:
 			if wire != wireBytes {
-				return nil, fmt.Errorf("%w %d for int-or-string field %d", errBadWireType, wire, num)
+				return out, fmt.Errorf("%w %d for int-or-string field %d", errBadWireType, wire, num)
 			}
 			b, err := r.bytes()
 			if err != nil {
-				return nil, err
+				return out, err
 			}
-			strVal = string(b)
+			out.StrVal = string(b)
 		default:
 			if err := r.skip(num, wire, depth); err != nil {
-				return nil, err
+				return out, err
 			}
 		}
 	}
 	switch typ {
 	case 0:
-		return int64(intVal), nil
+		out.Type, out.StrVal = api.IntOrStringInt, ""
 	case 1:
-		return strVal, nil
+		out.Type, out.IntVal = api.IntOrStringString, 0
 	default:
-		return nil, fmt.Errorf("int-or-string of unknown type %d", typ)
+		return out, fmt.Errorf("int-or-string of unknown type %d", typ)
 	}
+	return out, nil
 }
 
 // errMapKey is returned for a map entry whose key is not a string.
