@@ -18,11 +18,11 @@ import (
 // where its value lives in the struct (by the JSON names both share) and how it is
 // written. Plans are built once per (type, message) and shared.
 type plan struct {
-	fields []fieldPlan   // in field-number order, as Kubernetes writes them
-	byNum  []*fieldPlan  // indexed by field number
-	once   sync.Once     // fills fields and byNum
-	err    error         // why the message does not fit the type
-	t      reflect.Type  // the struct type
+	fields []fieldPlan  // in field-number order, as Kubernetes writes them
+	byNum  []*fieldPlan // indexed by field number
+	once   sync.Once    // fills fields and byNum
+	err    error        // why the message does not fit the type
+	t      reflect.Type // the struct type
 	m      *protoschema.Message
 }
 
