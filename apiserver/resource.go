@@ -20,6 +20,7 @@ import (
 	"github.com/orrery-dev/orrery/api/fields"
 	"github.com/orrery-dev/orrery/api/labels"
 	"github.com/orrery-dev/orrery/apiserver/patch"
+	"github.com/orrery-dev/orrery/apiserver/protobuf"
 	"github.com/orrery-dev/orrery/apiserver/storage"
 )
 
@@ -70,6 +71,9 @@ func (s *Server) serveResource(w http.ResponseWriter, r *http.Request, info requ
 		return
 	}
 	ctx := r.Context()
+	if _, _, pb := res.accept(r); pb {
+		w = &protobufWriter{ResponseWriter: w, dec: s.protobuf}
+	}
 	if info.Subresource == "" && !slices.Contains(res.kind.Verbs, info.Verb) {
 		methodNotAllowed(w)
 		return
@@ -162,7 +166,7 @@ func (res *resource) get(ctx context.Context, w http.ResponseWriter, r *http.Req
 // writeObject answers with one object, as a Table when the client asks for one.
 func (res *resource) writeObject(w http.ResponseWriter, r *http.Request, code int, obj api.Object) {
 	res.setTypeMeta(obj)
-	switch negotiate(r) {
+	switch res.negotiate(r) {
 	case asTable:
 		t, err := res.table(r, []api.Object{obj}, true)
 		if err != nil {
@@ -863,7 +867,8 @@ func (res *resource) list(ctx context.Context, w http.ResponseWriter, r *http.Re
 		Continue:           result.Continue,
 		RemainingItemCount: result.RemainingItemCount,
 	}
-	switch negotiate(r) {
+	rep, _, pb := res.accept(r)
+	switch rep {
 	case asTable:
 		t, err := res.table(r, result.Items, true)
 		if err != nil {
@@ -882,6 +887,15 @@ func (res *resource) list(ctx context.Context, w http.ResponseWriter, r *http.Re
 		writeJSON(w, http.StatusOK, l)
 		return
 	}
+	if pb {
+		data, err := res.encodeProtobufList(&meta, result.Items, result.Encoded)
+		if err != nil {
+			writeStatus(w, api.NewInternalError(err))
+			return
+		}
+		writeBody(w, http.StatusOK, protobuf.MediaType, data)
+		return
+	}
 	data, err := res.encodeList(meta, result.Items, result.Encoded)
 	if err != nil {
 		writeStatus(w, api.NewInternalError(err))
@@ -890,10 +904,34 @@ func (res *resource) list(ctx context.Context, w http.ResponseWriter, r *http.Re
 	writeRaw(w, http.StatusOK, data)
 }
 
+// encodeProtobufList writes a list of the resource's kind in Kubernetes' protobuf
+// encoding, each item's message taken from its shared encoding when the watch cache
+// has one (encoded[i]).
+func (res *resource) encodeProtobufList(meta *api.ListMeta, items []api.Object, encoded []storage.Encoded) ([]byte, error) {
+	msgs := make([][]byte, len(items))
+	for i, obj := range items {
+		if encoded != nil && encoded[i] != nil {
+			data, err := encoded[i](storage.FormatProtobuf)
+			if err != nil {
+				return nil, err
+			}
+			if msgs[i], err = protobuf.Raw(data); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		var err error
+		if msgs[i], err = protobuf.AppendMessage(nil, res.kind.Protobuf, obj); err != nil {
+			return nil, err
+		}
+	}
+	return protobuf.AppendList(nil, res.kind.APIVersion(), res.kind.ListKind, meta, msgs)
+}
+
 // encodeList writes a list of the resource's kind in one buffer, each item encoded
 // once, straight into it, or copied from its shared encoding when the watch cache
 // has one (encoded[i]).
-func (res *resource) encodeList(meta api.ListMeta, items []api.Object, encoded []func() ([]byte, error)) ([]byte, error) {
+func (res *resource) encodeList(meta api.ListMeta, items []api.Object, encoded []storage.Encoded) ([]byte, error) {
 	var buf bytes.Buffer
 	metaJSON, err := json.Marshal(meta)
 	if err != nil {
@@ -909,7 +947,7 @@ func (res *resource) encodeList(meta api.ListMeta, items []api.Object, encoded [
 			buf.WriteByte(',')
 		}
 		if encoded != nil && encoded[i] != nil {
-			data, err := encoded[i]()
+			data, err := encoded[i](storage.FormatJSON)
 			if err != nil {
 				return nil, err
 			}

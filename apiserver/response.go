@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/apiserver/protobuf"
 	"github.com/orrery-dev/orrery/apiserver/storage"
 )
 
@@ -67,8 +68,15 @@ func writeStatus(w http.ResponseWriter, st *api.Status) {
 	writeJSON(w, code, st)
 }
 
-// writeJSON answers with v as JSON.
+// writeJSON answers with v as JSON; or, to a client that asked for protobuf (w is a
+// protobufWriter), in Kubernetes' protobuf encoding when v's kind has a message.
 func writeJSON(w http.ResponseWriter, code int, v any) {
+	if pw, ok := w.(*protobufWriter); ok {
+		if data, ok := pw.encode(v); ok {
+			writeBody(w, code, protobuf.MediaType, data)
+			return
+		}
+	}
 	data, err := json.Marshal(v)
 	if err != nil {
 		code = http.StatusInternalServerError
@@ -78,8 +86,38 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 }
 
 func writeRaw(w http.ResponseWriter, code int, data []byte) {
-	w.Header().Set("Content-Type", "application/json")
+	writeBody(w, code, "application/json", data)
+}
+
+func writeBody(w http.ResponseWriter, code int, contentType string, data []byte) {
+	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(code)
 	w.Write(data)
+}
+
+// protobufWriter is the response of a request whose client prefers Kubernetes'
+// protobuf encoding: objects, Status errors and Scales are written in it.
+type protobufWriter struct {
+	http.ResponseWriter
+	dec *protobuf.Decoder
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (pw *protobufWriter) Unwrap() http.ResponseWriter { return pw.ResponseWriter }
+
+// encode encodes v, an object whose kind and apiVersion are set, if its kind has a
+// protobuf message.
+func (pw *protobufWriter) encode(v any) ([]byte, bool) {
+	o, ok := v.(interface{ GetTypeMeta() *api.TypeMeta })
+	if !ok {
+		return nil, false
+	}
+	tm := o.GetTypeMeta()
+	m := pw.dec.Message(tm.APIVersion, tm.Kind)
+	if m == nil {
+		return nil, false
+	}
+	data, err := protobuf.Marshal(tm.APIVersion, tm.Kind, m, v)
+	return data, err == nil
 }

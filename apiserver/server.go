@@ -267,6 +267,7 @@ func (s *Server) setUp(ctx context.Context, client *clientv3.Client) error {
 				Attrs:            attrsOf(kind),
 				IndexFields:      kind.IndexFields,
 				BookmarkInterval: cfg.WatchBookmarkInterval,
+				Encode:           encoderOf(kind),
 				Metrics:          cacheMetrics,
 				Logger:           s.logger,
 			})

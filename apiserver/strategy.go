@@ -12,12 +12,28 @@ import (
 	"github.com/orrery-dev/orrery/api/fields"
 	"github.com/orrery-dev/orrery/api/labels"
 	"github.com/orrery-dev/orrery/api/validation"
+	"github.com/orrery-dev/orrery/apiserver/protobuf"
 	"github.com/orrery-dev/orrery/apiserver/storage"
 )
 
 // The per-kind rules of create, update and delete, as Kubernetes' registry strategies.
 
 // attrsOf gives storage the labels and selectable fields of objects of kind.
+// encoderOf encodes objects of kind in each format, for the watch cache to share: JSON,
+// and Kubernetes' protobuf when the kind has a message.
+func encoderOf(kind api.KindInfo) func(api.Object, storage.Format) ([]byte, error) {
+	apiVersion := kind.APIVersion()
+	return func(obj api.Object, f storage.Format) ([]byte, error) {
+		switch {
+		case f == storage.FormatJSON:
+			return json.Marshal(obj)
+		case f == storage.FormatProtobuf && kind.Protobuf != nil:
+			return protobuf.Marshal(apiVersion, kind.Kind, kind.Protobuf, obj)
+		}
+		return nil, fmt.Errorf("%s cannot be encoded in format %d", kind.Kind, f)
+	}
+}
+
 func attrsOf(kind api.KindInfo) storage.AttrFunc {
 	return func(obj api.Object) (labels.Set, fields.Set) {
 		return labels.Set(obj.GetObjectMeta().Labels), fields.Set(kind.SelectableFields(obj))

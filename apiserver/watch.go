@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/api/protoschema"
+	"github.com/orrery-dev/orrery/apiserver/protobuf"
 	"github.com/orrery-dev/orrery/apiserver/storage"
 )
 
@@ -90,8 +92,12 @@ func (res *resource) watch(ctx context.Context, w http.ResponseWriter, r *http.R
 	defer gauge.Dec()
 	events := res.s.metrics.watchEvents.WithLabelValues(res.kind.Resource)
 
-	rep := negotiate(r)
-	w.Header().Set("Content-Type", "application/json")
+	rep, _, pb := res.accept(r)
+	if pb {
+		w.Header().Set("Content-Type", protobuf.StreamContentType)
+	} else {
+		w.Header().Set("Content-Type", "application/json")
+	}
 	w.Header().Set("Cache-Control", "no-cache, private")
 	w.WriteHeader(http.StatusOK)
 	rc := http.NewResponseController(w)
@@ -112,14 +118,27 @@ func (res *resource) watch(ctx context.Context, w http.ResponseWriter, r *http.R
 		if !ok {
 			return
 		}
-		line, err := res.encodeEvent(r, ev, rep, first)
-		if err != nil {
-			line, _ = json.Marshal(watchLine{Type: api.Error, Object: api.NewInternalError(err)})
+		if pb {
+			header, body, err := res.encodeProtobufEvent(ev)
+			if err != nil {
+				header, body = res.protobufErrorFrame(api.NewInternalError(err))
+			}
+			if _, err := w.Write(header); err != nil {
+				return
+			}
+			if _, err := w.Write(body); err != nil {
+				return
+			}
+		} else {
+			line, err := res.encodeEvent(r, ev, rep, first)
+			if err != nil {
+				line, _ = json.Marshal(watchLine{Type: api.Error, Object: api.NewInternalError(err)})
+			}
+			if _, err := w.Write(append(line, '\n')); err != nil {
+				return
+			}
 		}
 		first = false
-		if _, err := w.Write(append(line, '\n')); err != nil {
-			return
-		}
 		if err := rc.Flush(); err != nil {
 			return
 		}
@@ -173,7 +192,7 @@ func (res *resource) encodeEvent(r *http.Request, ev storage.Event, rep represen
 	}
 	if rep == asObject && ev.Encoded != nil {
 		// The watch cache encoded the object once for every watcher: splice it in.
-		data, err := ev.Encoded()
+		data, err := ev.Encoded(storage.FormatJSON)
 		if err != nil {
 			return nil, err
 		}
@@ -197,6 +216,45 @@ func (res *resource) encodeEvent(r *http.Request, ev storage.Event, rep represen
 		obj = partialMetadata(ev.Object)
 	}
 	return json.Marshal(watchLine{Type: ev.Type, Object: obj})
+}
+
+// encodeProtobufEvent renders one storage event as a frame of a protobuf watch stream:
+// the frame's header, then the object's encoding (shared with every other watcher
+// when the watch cache made it), written one after the other without copying.
+func (res *resource) encodeProtobufEvent(ev storage.Event) (header, body []byte, err error) {
+	var obj api.Object
+	switch ev.Type {
+	case api.Error:
+		header, body = res.protobufErrorFrame(statusFor(ev.Err, res.gr, ""))
+		return header, body, nil
+	case api.Bookmark:
+		obj = res.kind.New()
+		m := obj.GetObjectMeta()
+		m.ResourceVersion = storage.FormatResourceVersion(ev.Revision)
+		if ev.InitialEventsEnd {
+			m.Annotations = map[string]string{InitialEventsEndAnnotation: "true"}
+		}
+	default:
+		if ev.Encoded != nil {
+			if body, err = ev.Encoded(storage.FormatProtobuf); err != nil {
+				return nil, nil, err
+			}
+		}
+		obj = ev.Object
+	}
+	if body == nil {
+		res.setTypeMeta(obj)
+		if body, err = protobuf.Marshal(res.kind.APIVersion(), res.kind.Kind, res.kind.Protobuf, obj); err != nil {
+			return nil, nil, err
+		}
+	}
+	return protobuf.AppendWatchFrameHeader(nil, string(ev.Type), len(body)), body, nil
+}
+
+// protobufErrorFrame is an ERROR event carrying st.
+func (res *resource) protobufErrorFrame(st *api.Status) (header, body []byte) {
+	body, _ = protobuf.Marshal("v1", "Status", protoschema.Status, withKind(st))
+	return protobuf.AppendWatchFrameHeader(nil, string(api.Error), len(body)), body
 }
 
 // withKind stamps a Status with its kind, as it travels inside a watch event.

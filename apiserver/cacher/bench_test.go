@@ -138,7 +138,7 @@ func BenchmarkDeliver(b *testing.B) {
 							continue
 						}
 						if !tc.noEncode {
-							if _, err := ev.Encoded(); err != nil {
+							if _, err := ev.Encoded(storage.FormatJSON); err != nil {
 								b.Error(err)
 							}
 						}
@@ -233,7 +233,7 @@ func BenchmarkList10000Pods(b *testing.B) {
 				}
 				for i, it := range res.Items {
 					if res.Encoded != nil {
-						_, err = res.Encoded[i]()
+						_, err = res.Encoded[i](storage.FormatJSON)
 					} else {
 						_, err = json.Marshal(it)
 					}

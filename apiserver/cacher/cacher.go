@@ -83,8 +83,9 @@ type Config struct {
 	// ReadWait bounds how long a read waits for the cache to reach the revision it
 	// needs. Zero means DefaultReadWait.
 	ReadWait time.Duration
-	// Encode encodes an object for Event.Encoded. Nil means encoding/json.Marshal.
-	Encode func(api.Object) ([]byte, error)
+	// Encode encodes an object in a format for Event.Encoded. Nil means
+	// encoding/json.Marshal for JSON, and no other format.
+	Encode func(api.Object, storage.Format) ([]byte, error)
 	// Clock is the source of time. Nil means the system clock.
 	Clock Clock
 	// Metrics records the cache's metrics. Nil means none.
@@ -102,7 +103,7 @@ type Cacher struct {
 	clock   Clock
 	bounds  bounds
 	tick    time.Duration
-	encode  func(api.Object) ([]byte, error)
+	encode  func(api.Object, storage.Format) ([]byte, error)
 	attrs   storage.AttrFunc
 	metrics resourceMetrics
 	logger  *zap.Logger
@@ -202,7 +203,12 @@ func New(cfg Config) (*Cacher, error) {
 		c.clock = realClock{}
 	}
 	if c.encode == nil {
-		c.encode = func(obj api.Object) ([]byte, error) { return json.Marshal(obj) }
+		c.encode = func(obj api.Object, f storage.Format) ([]byte, error) {
+			if f != storage.FormatJSON {
+				return nil, fmt.Errorf("cacher: no encoder for format %d", f)
+			}
+			return json.Marshal(obj)
+		}
 	}
 	if c.attrs == nil {
 		c.attrs = storage.MetaAttrs
@@ -710,7 +716,7 @@ func (c *Cacher) listCached(prefix string, pred storage.Predicate, limit int64) 
 		objs = objs[:limit]
 	}
 	res.Items = make([]api.Object, len(objs))
-	res.Encoded = make([]func() ([]byte, error), len(objs))
+	res.Encoded = make([]storage.Encoded, len(objs))
 	for i, o := range objs {
 		res.Items[i], res.Encoded[i] = o.obj, o.encoded
 	}

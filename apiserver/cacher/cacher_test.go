@@ -1,6 +1,7 @@
 package cacher
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -243,7 +244,7 @@ func TestListFromCache(t *testing.T) {
 			}
 			for i, it := range res.Items {
 				if tc.fromCache {
-					data, err := res.Encoded[i]()
+					data, err := res.Encoded[i](storage.FormatJSON)
 					var back storagetest.Widget
 					if err != nil || json.Unmarshal(data, &back) != nil || back.Name != it.GetObjectMeta().Name || back.Kind != "Widget" {
 						t.Errorf("encoding of item %d: %s, %v", i, data, err)
@@ -341,11 +342,17 @@ func TestStalledWatcherIsClosedOthersGetEverything(t *testing.T) {
 
 func TestEachObjectIsEncodedOnce(t *testing.T) {
 	t.Parallel()
-	var encodings atomic.Int64
+	// Half the watchers want JSON, half another format (protobuf, here JSON behind a
+	// prefix): each object is encoded once per format.
+	var encodings [storage.NumFormats]atomic.Int64
 	e := startCacher(t, func(cfg *Config) {
-		cfg.Encode = func(obj api.Object) ([]byte, error) {
-			encodings.Add(1)
-			return json.Marshal(obj)
+		cfg.Encode = func(obj api.Object, f storage.Format) ([]byte, error) {
+			encodings[f].Add(1)
+			data, err := json.Marshal(obj)
+			if f == storage.FormatProtobuf {
+				data = append([]byte("pb:"), data...)
+			}
+			return data, err
 		}
 	})
 	ctx := ctxFor(t)
@@ -371,17 +378,21 @@ func TestEachObjectIsEncodedOnce(t *testing.T) {
 					t.Errorf("watcher %d: got %+v (open %v), want an event with Encoded", i, ev, ok)
 					return
 				}
-				data, err := ev.Encoded()
+				format := storage.Format(i % 2)
+				data, err := ev.Encoded(format)
 				if err != nil {
 					t.Errorf("Encoded: %v", err)
 					return
+				}
+				if format == storage.FormatProtobuf {
+					data = bytes.TrimPrefix(data, []byte("pb:"))
 				}
 				var back storagetest.Widget
 				if err := json.Unmarshal(data, &back); err != nil || back.ResourceVersion != strconv.FormatInt(ev.Revision, 10) || back.Kind != "Widget" {
 					t.Errorf("encoding %s: does not carry rv %d and kind (%v)", data, ev.Revision, err)
 				}
-				// Every watcher gets the very same bytes.
-				p, _ := first.LoadOrStore(ev.Revision, &data[0])
+				// Every watcher gets the very same bytes of its format.
+				p, _ := first.LoadOrStore(fmt.Sprint(ev.Revision, format), &data[0])
 				if p.(*byte) != &data[0] {
 					t.Errorf("watcher %d: event %d encoded separately", i, ev.Revision)
 				}
@@ -389,8 +400,10 @@ func TestEachObjectIsEncodedOnce(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if got := encodings.Load(); got != events {
-		t.Errorf("encodings for %d events and %d watchers: got %d, want %d", events, watchers, got, events)
+	for f := range storage.NumFormats {
+		if got := encodings[f].Load(); got != events {
+			t.Errorf("encodings in format %d for %d events and %d watchers: got %d, want %d", f, events, watchers, got, events)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package cacher
 
 import (
+	"fmt"
 	"reflect"
 	"sync"
 	"time"
@@ -20,13 +21,14 @@ type object struct {
 	rev    int64
 	labels labels.Set
 	fields fields.Set
-	// encoded returns obj's encoding, computed once (the Event.Encoded hook).
-	encoded func() ([]byte, error)
+	// encoded returns obj's encoding in a format, computed once per format (the
+	// Event.Encoded hook).
+	encoded storage.Encoded
 
-	once sync.Once
-	data []byte
-	err  error
-	enc  func(api.Object) ([]byte, error)
+	once [storage.NumFormats]sync.Once
+	data [storage.NumFormats][]byte
+	err  [storage.NumFormats]error
+	enc  func(api.Object, storage.Format) ([]byte, error)
 }
 
 func (c *Cacher) newObject(key string, obj api.Object, rev int64) *object {
@@ -36,9 +38,12 @@ func (c *Cacher) newObject(key string, obj api.Object, rev int64) *object {
 	return o
 }
 
-func (o *object) encode() ([]byte, error) {
-	o.once.Do(func() { o.data, o.err = o.enc(o.obj) })
-	return o.data, o.err
+func (o *object) encode(f storage.Format) ([]byte, error) {
+	if f >= storage.NumFormats {
+		return nil, fmt.Errorf("cacher: unknown format %d", f)
+	}
+	o.once[f].Do(func() { o.data[f], o.err[f] = o.enc(o.obj, f) })
+	return o.data[f], o.err[f]
 }
 
 // matches evaluates pred on the attributes computed when o entered the cache.

@@ -250,20 +250,14 @@ const StreamContentType = MediaType + ";stream=watch"
 
 // AppendWatchFrameHeader appends to dst what precedes an object (a body as Marshal
 // returns it) in one frame of a watch stream: the frame's length (four bytes, big
-// endian), then the envelope of a meta/v1 WatchEvent in group version apiVersion, with
-// its type, up to the object's bytes. The frame ends with the object's objectLen
-// bytes, which the caller writes after the header.
-func AppendWatchFrameHeader(dst []byte, apiVersion, eventType string, objectLen int) []byte {
+// endian), then a meta/v1 WatchEvent message (without an envelope: Kubernetes' stream
+// serializer writes the event raw) with its type, up to the object's bytes. The frame
+// ends with the object's objectLen bytes, which the caller writes after the header.
+func AppendWatchFrameHeader(dst []byte, eventType string, objectLen int) []byte {
 	// WatchEvent: type = 1, object = 2 (a RawExtension: raw = 1).
 	rawExt := 1 + uvarintLen(objectLen) + objectLen
 	event := 1 + uvarintLen(len(eventType)) + len(eventType) + 1 + uvarintLen(rawExt) + rawExt
-	typeMeta := 1 + uvarintLen(len(apiVersion)) + len(apiVersion) + 1 + uvarintLen(len("WatchEvent")) + len("WatchEvent")
-	frame := len(magic) + 1 + uvarintLen(typeMeta) + typeMeta + 1 + uvarintLen(event) + event
-	dst = binary.BigEndian.AppendUint32(dst, uint32(frame))
-	dst = append(dst, magic[:]...)
-	dst = appendTypeMeta(dst, apiVersion, "WatchEvent")
-	dst = appendKey(dst, 2, wireBytes)
-	dst = binary.AppendUvarint(dst, uint64(event))
+	dst = binary.BigEndian.AppendUint32(dst, uint32(event))
 	dst = appendStringField(dst, 1, eventType)
 	dst = appendKey(dst, 2, wireBytes)
 	dst = binary.AppendUvarint(dst, uint64(rawExt))
@@ -274,14 +268,7 @@ func AppendWatchFrameHeader(dst []byte, apiVersion, eventType string, objectLen 
 // WatchEvent reads one frame's content (after its length) of a watch stream: the
 // event's type and its object's body (aliasing frame).
 func WatchEvent(frame []byte) (eventType string, object []byte, err error) {
-	env, err := parseEnvelope(frame)
-	if err != nil {
-		return "", nil, err
-	}
-	if env.kind != "WatchEvent" {
-		return "", nil, fmt.Errorf("watch frame holds a %q, not a WatchEvent", env.kind)
-	}
-	r := reader{buf: env.raw}
+	r := reader{buf: frame}
 	for !r.done() {
 		num, wire, err := r.tag()
 		if err != nil {

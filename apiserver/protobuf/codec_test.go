@@ -151,7 +151,7 @@ func TestListAndWatchFrames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	frame := append(AppendWatchFrameHeader(nil, "v1", "MODIFIED", len(body)), body...)
+	frame := append(AppendWatchFrameHeader(nil, "MODIFIED", len(body)), body...)
 	if size := int(frame[0])<<24 | int(frame[1])<<16 | int(frame[2])<<8 | int(frame[3]); size != len(frame)-4 {
 		t.Fatalf("frame length %d, want %d", size, len(frame)-4)
 	}

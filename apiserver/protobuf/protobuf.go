@@ -43,6 +43,12 @@ type Decoder struct {
 // NewDecoder returns a Decoder for the kinds of reg.
 func NewDecoder(reg *api.Registry) *Decoder { return &Decoder{reg: reg} }
 
+// Message returns the message of a kind the Decoder reads (a registered kind's, or
+// one of the apiserver's own bodies: Status, DeleteOptions, Scale, Eviction), or nil.
+func (d *Decoder) Message(apiVersion, kind string) *protoschema.Message {
+	return d.schemaFor(apiVersion, kind)
+}
+
 // schemaFor returns the message of the kind an envelope names, or nil.
 func (d *Decoder) schemaFor(apiVersion, kind string) *protoschema.Message {
 	_, version, found := strings.Cut(apiVersion, "/")

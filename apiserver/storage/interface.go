@@ -118,11 +118,27 @@ type ListResult struct {
 	// in its metrics.
 	FromCache bool
 	// Encoded, when not nil, holds for each item a function that returns the item's
-	// JSON encoding, computed at most once and shared with every other reader (see
-	// Event.Encoded); the bytes must not be modified. Nil (the etcd Store) means:
-	// encode the items yourself.
-	Encoded []func() ([]byte, error)
+	// encoding in a format, computed at most once per format and shared with every
+	// other reader (see Event.Encoded); the bytes must not be modified. Nil (the etcd
+	// Store) means: encode the items yourself.
+	Encoded []Encoded
 }
+
+// Format is an encoding of objects on the wire.
+type Format uint8
+
+// The formats.
+const (
+	// FormatJSON is the object's JSON.
+	FormatJSON Format = iota
+	// FormatProtobuf is Kubernetes' protobuf encoding of the object, with its envelope.
+	FormatProtobuf
+	// NumFormats is the number of formats.
+	NumFormats
+)
+
+// Encoded returns an object's encoding in a format.
+type Encoded func(Format) ([]byte, error)
 
 // WatchOptions are the options of Watch.
 type WatchOptions struct {
@@ -171,12 +187,13 @@ type Event struct {
 	// Err is set for ERROR events (an *Error: Expired when the revision was compacted).
 	// The watch ends after it.
 	Err error
-	// Encoded, when not nil, returns the JSON encoding of Object. It is computed at
-	// most once per object and the same bytes are returned to every watcher that
-	// receives the object, so a watch stream can splice them into
-	// {"type":...,"object":<bytes>} instead of encoding Object again. The bytes must
-	// not be modified. Nil (the etcd Store) means: encode Object yourself.
-	Encoded func() ([]byte, error)
+	// Encoded, when not nil, returns the encoding of Object in a format. It is computed
+	// at most once per object and format, lazily, and the same bytes are returned to
+	// every watcher that receives the object in that format, so a watch stream can
+	// splice them into {"type":...,"object":<bytes>} (or a protobuf frame) instead of
+	// encoding Object again. The bytes must not be modified. Nil (the etcd Store)
+	// means: encode Object yourself.
+	Encoded Encoded
 }
 
 // Watcher is a running watch.

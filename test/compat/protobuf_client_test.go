@@ -22,22 +22,48 @@ import (
 	"k8s.io/utils/ptr"
 )
 
-// bodyLog records the Content-Type of every request that carries a body.
+// bodyLog records the Content-Type of every request that carries a body, and of
+// every response.
 type bodyLog struct {
-	mu    sync.Mutex
-	types map[string][]string // "POST /api/v1/namespaces/x/pods" → content types
+	mu        sync.Mutex
+	types     map[string][]string // "POST /api/v1/namespaces/x/pods" → content types
+	responses map[string][]string // the same, of the responses
 }
 
 func (l *bodyLog) wrap(rt http.RoundTripper) http.RoundTripper {
 	return roundTripperFunc(func(r *http.Request) (*http.Response, error) {
+		key := r.Method + " " + r.URL.Path
 		if r.Body != nil && r.ContentLength != 0 {
 			l.mu.Lock()
-			key := r.Method + " " + r.URL.Path
 			l.types[key] = append(l.types[key], r.Header.Get("Content-Type"))
 			l.mu.Unlock()
 		}
-		return rt.RoundTrip(r)
+		resp, err := rt.RoundTrip(r)
+		if err == nil {
+			l.mu.Lock()
+			l.responses[key] = append(l.responses[key], resp.Header.Get("Content-Type"))
+			l.mu.Unlock()
+		}
+		return resp, err
 	})
+}
+
+// nonProtobufResponses lists the responses that were not protobuf, and counts those
+// that were.
+func (l *bodyLog) nonProtobufResponses() (bad []string, protobuf int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for key, types := range l.responses {
+		for _, ct := range types {
+			if ct == runtime.ContentTypeProtobuf || ct == runtime.ContentTypeProtobuf+";stream=watch" {
+				protobuf++
+			} else {
+				bad = append(bad, key+" ("+ct+")")
+			}
+		}
+	}
+	slices.Sort(bad)
+	return bad, protobuf
 }
 
 // nonProtobuf lists the requests whose body was not protobuf, and counts those that were.
@@ -58,13 +84,19 @@ func (l *bodyLog) nonProtobuf() (bad []string, protobuf int) {
 }
 
 // protobufClient is a clientset built from the server's rest.Config without a content
-// type, as a user builds one: client-go then sends request bodies as protobuf. The
-// returned log records the content type of every request body.
-func protobufClient(t *testing.T, s *testServer) (kubernetes.Interface, *bodyLog) {
+// type, as a user builds one: client-go then sends request bodies as protobuf and
+// prefers protobuf responses. With protobufOnly it accepts nothing else, as
+// Kubernetes' own components are configured. The returned log records the content
+// type of every request body and response.
+func protobufClient(t *testing.T, s *testServer, protobufOnly bool) (kubernetes.Interface, *bodyLog) {
 	t.Helper()
 	config := rest.CopyConfig(s.config)
 	config.ContentType = ""
-	log := &bodyLog{types: map[string][]string{}}
+	if protobufOnly {
+		config.ContentType = runtime.ContentTypeProtobuf
+		config.AcceptContentTypes = runtime.ContentTypeProtobuf
+	}
+	log := &bodyLog{types: map[string][]string{}, responses: map[string][]string{}}
 	config.WrapTransport = log.wrap
 	client, err := kubernetes.NewForConfig(config)
 	if err != nil {
@@ -78,8 +110,19 @@ func protobufClient(t *testing.T, s *testServer) (kubernetes.Interface, *bodyLog
 // the server stored.
 func TestProtobufClient(t *testing.T) {
 	t.Parallel()
+	testProtobufClient(t, false)
+}
+
+// TestProtobufBothWays is TestProtobufClient with protobuf only, both ways: every
+// answer (objects, lists, Status errors, Scales) comes in protobuf.
+func TestProtobufBothWays(t *testing.T) {
+	t.Parallel()
+	testProtobufClient(t, true)
+}
+
+func testProtobufClient(t *testing.T, protobufOnly bool) {
 	s := startServer(t)
-	client, log := protobufClient(t, s)
+	client, log := protobufClient(t, s, protobufOnly)
 	ctx := t.Context()
 
 	ns, err := client.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{
@@ -476,6 +519,15 @@ func TestProtobufClient(t *testing.T) {
 	}
 	if protobuf < 20 {
 		t.Errorf("%d requests sent protobuf bodies; want every write of this test (at least 20)", protobuf)
+	}
+	if protobufOnly {
+		bad, protobuf := log.nonProtobufResponses()
+		if len(bad) > 0 {
+			t.Errorf("responses not in protobuf: %v", bad)
+		}
+		if protobuf < 30 {
+			t.Errorf("%d responses in protobuf; want every one of this test (at least 30)", protobuf)
+		}
 	}
 }
 
