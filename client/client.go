@@ -140,16 +140,22 @@ func (c *Client) Stream(ctx context.Context, req Request) (io.ReadCloser, error)
 	return out, err
 }
 
-// do sends req and hands the successful response's body to read, within the
-// request's timeout.
-func (c *Client) do(ctx context.Context, req Request, stream bool, read func(io.Reader) error) error {
-	return c.send(ctx, req, stream, func(resp *http.Response) error {
+// doResponse sends req and hands the successful response to read (which need not
+// close its body), within the request's timeout.
+func (c *Client) doResponse(ctx context.Context, req Request, read func(*http.Response) error) error {
+	return c.send(ctx, req, false, func(resp *http.Response) error {
 		defer resp.Body.Close()
-		if err := read(resp.Body); err != nil {
+		if err := read(resp); err != nil {
 			return fmt.Errorf("%s %s: read response: %w", req.Method, req.Path, err)
 		}
 		return nil
 	})
+}
+
+// do sends req and hands the successful response's body to read, within the
+// request's timeout.
+func (c *Client) do(ctx context.Context, req Request, _ bool, read func(io.Reader) error) error {
+	return c.doResponse(ctx, req, func(resp *http.Response) error { return read(resp.Body) })
 }
 
 // send runs the attempts of req: rate limit, request, retry on 429/5xx with

@@ -10,6 +10,8 @@ import (
 	"strconv"
 
 	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/api/protoschema"
+	"github.com/orrery-dev/orrery/apiserver/protobuf"
 	"github.com/orrery-dev/orrery/watch"
 )
 
@@ -92,6 +94,7 @@ type ResourceClient[T api.Object] struct {
 	c         *Client
 	kind      api.KindInfo
 	namespace string
+	pb        *protoschema.Message // the kind's protobuf message, when responses may use it
 }
 
 // Resource returns a typed client for the resource whose objects are T (*api.Pod,
@@ -104,8 +107,26 @@ func Resource[T api.Object](c *Client) *ResourceClient[T] {
 		var zero T
 		panic(fmt.Sprintf("client.Resource: %T is not a registered kind", zero))
 	}
-	return &ResourceClient[T]{c: c, kind: k}
+	r := &ResourceClient[T]{c: c, kind: k}
+	if !c.cfg.DisableProtobuf {
+		r.pb = k.Protobuf
+	}
+	return r
 }
+
+// acceptProtobuf is the Accept header of a client that prefers Kubernetes' protobuf.
+const acceptProtobuf = protobuf.MediaType + ", application/json"
+
+// accept sets req's Accept header to prefer protobuf when the kind has a message.
+func (r *ResourceClient[T]) accept(req Request) Request {
+	if r.pb != nil && req.Accept == "" {
+		req.Accept = acceptProtobuf
+	}
+	return req
+}
+
+// isProtobuf says whether a response is in Kubernetes' protobuf encoding.
+func isProtobuf(resp *http.Response) bool { return protobuf.IsProtobuf(resp.Header.Get("Content-Type")) }
 
 // Registry returns the kinds the client knows.
 func (c *Client) Registry() *api.Registry { return c.cfg.Registry }
@@ -158,8 +179,15 @@ func (r *ResourceClient[T]) namespaceOf(obj T) string {
 // object sends req and decodes the response into a new T.
 func (r *ResourceClient[T]) object(ctx context.Context, req Request) (T, error) {
 	obj := r.kind.New().(T)
-	err := r.c.do(ctx, req, false, func(body io.Reader) error {
-		return json.NewDecoder(body).Decode(obj)
+	err := r.c.doResponse(ctx, r.accept(req), func(resp *http.Response) error {
+		if r.pb != nil && isProtobuf(resp) {
+			data, err := io.ReadAll(resp.Body)
+			if err != nil {
+				return err
+			}
+			return protobuf.Unmarshal(data, r.pb, obj)
+		}
+		return json.NewDecoder(resp.Body).Decode(obj)
 	})
 	if err != nil {
 		var zero T
@@ -175,7 +203,41 @@ func (r *ResourceClient[T]) Get(ctx context.Context, name string) (T, error) {
 
 // List returns the objects that opts select (one page of them when opts.Limit is set).
 func (r *ResourceClient[T]) List(ctx context.Context, opts ListOptions) (*List[T], error) {
-	return list[T](ctx, r.c, Request{Method: http.MethodGet, Path: r.path(r.namespace, "", ""), Query: opts.query()})
+	req := r.accept(Request{Method: http.MethodGet, Path: r.path(r.namespace, "", ""), Query: opts.query()})
+	if r.pb == nil {
+		return list[T](ctx, r.c, req)
+	}
+	var meta api.ListMeta
+	var items []T
+	err := r.c.doResponse(ctx, req, func(resp *http.Response) error {
+		if !isProtobuf(resp) {
+			return decodeList(resp.Body, &meta, &items)
+		}
+		data, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return err
+		}
+		_, _, raw, err := protobuf.Envelope(data)
+		if err != nil {
+			return err
+		}
+		items = []T{}
+		meta, err = protobuf.ListItems(raw, func(msg []byte) error {
+			item := r.kind.New().(T)
+			if err := protobuf.UnmarshalMessage(msg, r.pb, item); err != nil {
+				return fmt.Errorf("decode list item %d: %w", len(items), err)
+			}
+			tm := item.GetTypeMeta()
+			tm.APIVersion, tm.Kind = r.kind.APIVersion(), r.kind.Kind
+			items = append(items, item)
+			return nil
+		})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &List[T]{ResourceVersion: meta.ResourceVersion, Continue: meta.Continue, RemainingItemCount: meta.RemainingItemCount, Items: items}, nil
 }
 
 // list sends req and decodes the list it answers.
@@ -197,19 +259,34 @@ func list[T api.Object](ctx context.Context, c *Client, req Request) (*List[T], 
 // Watch watches the objects that opts select, from opts.ResourceVersion. The watch
 // ends when ctx ends, when it is stopped, or when the server ends it.
 func (r *ResourceClient[T]) Watch(ctx context.Context, opts ListOptions) (watch.Interface, error) {
-	return r.c.watch(ctx, Request{Method: http.MethodGet, Path: r.path(r.namespace, "", ""), Query: opts.query()}, r.kind.New)
+	return r.c.watchWith(ctx, r.accept(Request{Method: http.MethodGet, Path: r.path(r.namespace, "", ""), Query: opts.query()}), r.kind.New, r.pb)
 }
 
 // watch sends req as a watch and decodes its events into objects made by newObj.
 func (c *Client) watch(ctx context.Context, req Request, newObj func() api.Object) (watch.Interface, error) {
+	return c.watchWith(ctx, req, newObj, nil)
+}
+
+// watchWith is watch for a kind whose events may come in Kubernetes' protobuf
+// encoding, decoded with message pb.
+func (c *Client) watchWith(ctx context.Context, req Request, newObj func() api.Object, pb *protoschema.Message) (watch.Interface, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	req.Query.Set("watch", "true")
-	body, err := c.Stream(ctx, req)
+	var body io.ReadCloser
+	var framed bool
+	err := c.send(ctx, req, true, func(resp *http.Response) error {
+		body, framed = resp.Body, pb != nil && isProtobuf(resp)
+		return nil
+	})
 	if err != nil {
 		cancel()
 		return nil, err
 	}
-	return watch.NewStreamWatcher(watch.StreamConfig{Body: body, New: newObj, Cancel: cancel}), nil
+	cfg := watch.StreamConfig{Body: body, New: newObj, Cancel: cancel}
+	if framed {
+		cfg.Protobuf = pb
+	}
+	return watch.NewStreamWatcher(cfg), nil
 }
 
 func (r *ResourceClient[T]) write(ctx context.Context, method string, obj T, subresource string) (T, error) {

@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/api/protoschema"
+	"github.com/orrery-dev/orrery/apiserver/protobuf"
 )
 
 // StreamConfig configures a stream watcher.
@@ -20,7 +23,16 @@ type StreamConfig struct {
 	New func() api.Object
 	// Cancel, when set, is called once when the watch ends, to release the request.
 	Cancel func()
+	// Protobuf, when set, says the body is a watch stream in Kubernetes' protobuf
+	// encoding (application/vnd.kubernetes.protobuf;stream=watch: frames of a
+	// four-byte big-endian length and a WatchEvent), whose objects are decoded with
+	// this message straight into the objects New makes.
+	Protobuf *protoschema.Message
 }
+
+// maxFrame bounds one frame of a protobuf watch stream, as the apiserver bounds a
+// request body many times over.
+const maxFrame = 64 << 20
 
 // NewStreamWatcher returns a watcher that decodes the events of a watch response.
 // An event that cannot be decoded is delivered as one api.Error event (Status 500,
@@ -62,9 +74,13 @@ func (s *streamWatcher) receive() {
 	defer close(s.result)
 	defer s.stop()
 	body := &readErr{r: s.cfg.Body}
-	dec := json.NewDecoder(body)
+	next := s.protobufEvents(body)
+	if s.cfg.Protobuf == nil {
+		dec := json.NewDecoder(body)
+		next = func() (Event, error) { return s.next(dec) }
+	}
 	for {
-		ev, err := s.next(dec)
+		ev, err := next()
 		if err != nil {
 			// Bad content is reported; the stream ending or breaking is not (the reader
 			// learns it from the closed channel).
@@ -80,6 +96,42 @@ func (s *streamWatcher) receive() {
 		if !s.send(ev) {
 			return
 		}
+	}
+}
+
+// protobufEvents returns a function that reads and decodes the next frame of a
+// protobuf watch stream.
+func (s *streamWatcher) protobufEvents(body io.Reader) func() (Event, error) {
+	var buf []byte
+	return func() (Event, error) {
+		var size [4]byte
+		if _, err := io.ReadFull(body, size[:]); err != nil {
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				return Event{}, io.ErrUnexpectedEOF
+			}
+			return Event{}, err
+		}
+		n := binary.BigEndian.Uint32(size[:])
+		if n > maxFrame {
+			return Event{}, fmt.Errorf("%w: a frame of %d bytes", errBadEvent, n)
+		}
+		if cap(buf) < int(n) {
+			buf = make([]byte, n)
+		}
+		buf = buf[:n]
+		if _, err := io.ReadFull(body, buf); err != nil {
+			return Event{}, io.ErrUnexpectedEOF
+		}
+		typ, obj, err := protobuf.WatchEvent(buf)
+		if err != nil {
+			return Event{}, fmt.Errorf("%w: %w", errBadEvent, err)
+		}
+		return s.decodeObject(api.EventType(typ), func(v any) error {
+			if st, ok := v.(*api.Status); ok {
+				return protobuf.Unmarshal(obj, protoschema.Status, st)
+			}
+			return protobuf.Unmarshal(obj, s.cfg.Protobuf, v)
+		})
 	}
 }
 
