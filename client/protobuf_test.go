@@ -64,7 +64,9 @@ func TestProtobufResponses(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	pods := func(c *client.Client) *client.ResourceClient[*api.Pod] { return client.Resource[*api.Pod](c).Namespace("default") }
+	pods := func(c *client.Client) *client.ResourceClient[*api.Pod] {
+		return client.Resource[*api.Pod](c).Namespace("default")
+	}
 	p, err := pods(jsonClient).Create(ctx, &api.Pod{ObjectMeta: api.ObjectMeta{Name: "web", Labels: map[string]string{"app": "web"}},
 		Spec: api.PodSpec{Containers: []api.Container{{Name: "app", Image: "nginx"}}}})
 	if err != nil {
@@ -91,7 +93,9 @@ func TestProtobufResponses(t *testing.T) {
 		{"deployment", func(c *client.Client) (any, error) {
 			return client.Resource[*api.Deployment](c).Namespace("default").Get(ctx, "web")
 		}},
-		{"namespaces", func(c *client.Client) (any, error) { return client.Resource[*api.Namespace](c).List(ctx, client.ListOptions{}) }},
+		{"namespaces", func(c *client.Client) (any, error) {
+			return client.Resource[*api.Namespace](c).List(ctx, client.ListOptions{})
+		}},
 	} {
 		a, err := c.get(pbClient)
 		if err != nil {

@@ -126,7 +126,9 @@ func (r *ResourceClient[T]) accept(req Request) Request {
 }
 
 // isProtobuf says whether a response is in Kubernetes' protobuf encoding.
-func isProtobuf(resp *http.Response) bool { return protobuf.IsProtobuf(resp.Header.Get("Content-Type")) }
+func isProtobuf(resp *http.Response) bool {
+	return protobuf.IsProtobuf(resp.Header.Get("Content-Type"))
+}
 
 // Registry returns the kinds the client knows.
 func (c *Client) Registry() *api.Registry { return c.cfg.Registry }
