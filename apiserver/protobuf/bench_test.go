@@ -1,7 +1,10 @@
 package protobuf
 
 import (
+	"encoding/json"
 	"testing"
+
+	"github.com/orrery-dev/orrery/api"
 )
 
 // BenchmarkToJSON converts pods: a small one as a controller creates it and a large one
@@ -34,4 +37,55 @@ func BenchmarkToJSON(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkPodEvent is the cost of one pod event on each side, in each format, side by
+// side: the server encoding the pod (once per event, in the watch cache) and a client
+// decoding it into the Go type (once per watcher).
+func BenchmarkPodEvent(b *testing.B) {
+	pod, info := codecObject(b, "v1", "Pod", richPod)
+	jsonData, err := json.Marshal(pod)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pbData, err := Marshal("v1", "Pod", info.Protobuf, pod)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("encode/json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := json.Marshal(pod); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(len(jsonData)), "bytes/event")
+	})
+	b.Run("encode/protobuf", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Marshal("v1", "Pod", info.Protobuf, pod); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(len(pbData)), "bytes/event")
+	})
+	b.Run("decode/json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var p api.Pod
+			if err := json.Unmarshal(jsonData, &p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("decode/protobuf", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var p api.Pod
+			if err := Unmarshal(pbData, info.Protobuf, &p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
