@@ -12,6 +12,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/apiserver"
 	"github.com/orrery-dev/orrery/client"
 	"github.com/orrery-dev/orrery/informer"
 )
@@ -30,9 +31,16 @@ func BenchmarkInformerSync(b *testing.B) {
 	c := informerClient(b, srv)
 	informerCreatePods(b, c, "bench", informerBenchPods)
 
-	orrery := func(watchList bool) func(b *testing.B) {
+	orrery := func(watchList, json bool) func(b *testing.B) {
 		return func(b *testing.B) {
 			oc := informerClient(b, srv)
+			if json {
+				var err error
+				if oc, err = client.New(client.Config{Host: srv.URL(), CAData: srv.CAPEM(), BearerToken: srv.AdminToken(), QPS: -1, DisableProtobuf: true}); err != nil {
+					b.Fatal(err)
+				}
+				b.Cleanup(oc.Close)
+			}
 			informerSyncBench(b, func(ctx context.Context) (func() bool, func() int, func()) {
 				inf, err := informer.New(informer.Config[*api.Pod]{
 					ListerWatcher:    client.Resource[*api.Pod](oc).Namespace("bench"),
@@ -48,16 +56,24 @@ func BenchmarkInformerSync(b *testing.B) {
 		}
 	}
 	// Orrery's default is a streaming list, as is client-go's (its WatchListClient
-	// feature); orrery-list syncs with LIST then WATCH.
-	b.Run("orrery", orrery(true))
-	b.Run("orrery-list", orrery(false))
-	b.Run("clientgo", func(b *testing.B) {
+	// feature); orrery-list syncs with LIST then WATCH. Both clients ask for protobuf
+	// (Orrery's by default); the -json runs ask for JSON.
+	b.Run("orrery", orrery(true, false))
+	b.Run("orrery-list", orrery(false, false))
+	b.Run("orrery-json", orrery(true, true))
+	b.Run("clientgo", clientGoInformerSync(srv, "application/vnd.kubernetes.protobuf"))
+	b.Run("clientgo-json", clientGoInformerSync(srv, "application/json"))
+}
+
+// clientGoInformerSync syncs client-go's pod informer with contentType both ways.
+func clientGoInformerSync(srv *apiserver.Server, contentType string) func(b *testing.B) {
+	return func(b *testing.B) {
 		cs, err := kubernetes.NewForConfig(&rest.Config{
 			Host:            srv.URL(),
 			BearerToken:     srv.AdminToken(),
 			TLSClientConfig: rest.TLSClientConfig{CAData: srv.CAPEM()},
 			QPS:             -1,
-			ContentConfig:   rest.ContentConfig{ContentType: "application/json"},
+			ContentConfig:   rest.ContentConfig{ContentType: contentType, AcceptContentTypes: contentType},
 		})
 		if err != nil {
 			b.Fatal(err)
@@ -68,7 +84,7 @@ func BenchmarkInformerSync(b *testing.B) {
 			f.Start(ctx.Done())
 			return inf.HasSynced, func() int { return len(inf.GetStore().ListKeys()) }, f.Shutdown
 		})
-	})
+	}
 }
 
 // informerSyncBench times start up to hasSynced, then measures the live heap the
