@@ -51,28 +51,22 @@ func (l *bodyLog) wrap(rt http.RoundTripper) http.RoundTripper {
 // nonProtobufResponses lists the responses that were not protobuf, and counts those
 // that were.
 func (l *bodyLog) nonProtobufResponses() (bad []string, protobuf int) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for key, types := range l.responses {
-		for _, ct := range types {
-			if ct == runtime.ContentTypeProtobuf || ct == runtime.ContentTypeProtobuf+";stream=watch" {
-				protobuf++
-			} else {
-				bad = append(bad, key+" ("+ct+")")
-			}
-		}
-	}
-	slices.Sort(bad)
-	return bad, protobuf
+	return l.split(l.responses, runtime.ContentTypeProtobuf+";stream=watch")
 }
 
 // nonProtobuf lists the requests whose body was not protobuf, and counts those that were.
 func (l *bodyLog) nonProtobuf() (bad []string, protobuf int) {
+	return l.split(l.types, runtime.ContentTypeProtobuf)
+}
+
+// split lists the entries of log whose content type is neither protobuf nor also, and
+// counts those that are.
+func (l *bodyLog) split(log map[string][]string, also string) (bad []string, protobuf int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for key, types := range l.types {
+	for key, types := range log {
 		for _, ct := range types {
-			if ct == runtime.ContentTypeProtobuf {
+			if ct == runtime.ContentTypeProtobuf || ct == also {
 				protobuf++
 			} else {
 				bad = append(bad, key+" ("+ct+")")
