@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/api/protoschema"
 	"github.com/orrery-dev/orrery/api/fields"
 	"github.com/orrery-dev/orrery/api/labels"
 	"github.com/orrery-dev/orrery/apiserver/patch"
@@ -228,6 +229,12 @@ func (res *resource) decodeBody(w http.ResponseWriter, r *http.Request, into api
 	if st != nil {
 		return st
 	}
+	if m := res.s.protobuf.Message(wantAPIVersion, wantKind); m != nil && protobuf.IsProtobuf(r.Header.Get("Content-Type")) {
+		if apiVersion, kind, raw, err := protobuf.Envelope(body); err == nil && apiVersion == wantAPIVersion && kind == wantKind {
+			return decodeProtobufBody(raw, m, into, wantKind, wantAPIVersion)
+		}
+		// Anything else is refused below, with the messages of the JSON path.
+	}
 	// Decode errors read as Kubernetes' do: "the object provided is unrecognized" when
 	// the body does not even say its kind, else "<Kind> in version ... cannot be handled".
 	data, err := res.s.requestJSON(r, body)
@@ -258,6 +265,20 @@ func (res *resource) decodeBody(w http.ResponseWriter, r *http.Request, into api
 	if st := unknownFields(w, mode, unknown); st != nil {
 		return cannotHandle(errors.New(st.Message))
 	}
+	return nil
+}
+
+// decodeProtobufBody decodes the message of a body in Kubernetes' protobuf encoding
+// whose envelope names the kind wanted straight into into, with the kind's message
+// m. Protobuf carries no field the message does not number, so there are no unknown
+// fields to look for.
+func decodeProtobufBody(raw []byte, m *protoschema.Message, into api.Object, wantKind, wantAPIVersion string) *api.Status {
+	if err := protobuf.UnmarshalMessage(raw, m, into); err != nil {
+		_, version, _ := strings.Cut(wantAPIVersion, "/")
+		return api.NewBadRequest(fmt.Sprintf("%s in version %q cannot be handled as a %s: %v", wantKind, cmp.Or(version, wantAPIVersion), wantKind, err))
+	}
+	tm := into.GetTypeMeta()
+	tm.Kind, tm.APIVersion = wantKind, wantAPIVersion
 	return nil
 }
 

@@ -195,7 +195,7 @@ func (c *Client) send(ctx context.Context, req Request, stream bool, handle func
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 		resp.Body.Close()
 		cancel()
-		st := statusFromResponse(resp.StatusCode, body)
+		st := statusFromResponse(resp.StatusCode, resp.Header.Get("Content-Type"), body)
 		delay, retry := retryAfter(resp)
 		if !retry || attempt >= c.cfg.MaxRetries || c.cfg.MaxRetries < 0 {
 			return st

@@ -149,7 +149,8 @@ func TestResourceRequests(t *testing.T) {
 		}
 		return 200, podJSON
 	})
-	c := newTestClient(t, srv, Config{})
+	// The request shapes of JSON; TestProtobufResponses covers protobuf.
+	c := newTestClient(t, srv, Config{DisableProtobuf: true})
 	pods := Resource[*api.Pod](c).Namespace("default")
 	rs := Resource[*api.ReplicaSet](c).Namespace("prod")
 	nodes := Resource[*api.Node](c)

@@ -58,10 +58,10 @@ type Config struct {
 	Registry *api.Registry
 	// Logger receives debug logs of retries. Nil means no logs.
 	Logger *zap.Logger
-	// DisableProtobuf makes the client ask for JSON only. By default it asks for
-	// Kubernetes' protobuf encoding (with JSON as the fallback) for the kinds whose
-	// registration has a protobuf message, and decodes objects, lists and watch events
-	// straight into the Go types; kinds without one are read as JSON.
+	// DisableProtobuf makes the client speak JSON only. By default, for the kinds
+	// whose registration has a protobuf message, it sends objects in Kubernetes'
+	// protobuf encoding, asks for it (with JSON as the fallback) and decodes objects,
+	// lists and watch events straight into the Go types; kinds without one go as JSON.
 	DisableProtobuf bool
 }
 

@@ -7,13 +7,22 @@ import (
 	"strings"
 
 	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/api/protoschema"
+	"github.com/orrery-dev/orrery/apiserver/protobuf"
 )
 
 // statusFromResponse turns an error response into a Status: the body's own when it
-// is one, else one derived from the HTTP code.
-func statusFromResponse(code int, body []byte) *api.Status {
+// is one (in JSON, or in Kubernetes' protobuf by its contentType), else one derived
+// from the HTTP code.
+func statusFromResponse(code int, contentType string, body []byte) *api.Status {
 	st := &api.Status{}
-	if err := json.Unmarshal(body, st); err == nil && st.Kind == "Status" && st.Status == api.StatusFailure {
+	var err error
+	if protobuf.IsProtobuf(contentType) {
+		err = protobuf.Unmarshal(body, protoschema.Status, st)
+	} else {
+		err = json.Unmarshal(body, st)
+	}
+	if err == nil && st.Kind == "Status" && st.Status == api.StatusFailure {
 		if st.Code == 0 {
 			st.Code = int32(code)
 		}

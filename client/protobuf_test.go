@@ -24,6 +24,11 @@ type contentTypes struct {
 }
 
 func (c *contentTypes) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		c.mu.Lock()
+		c.seen["request "+r.Header.Get("Content-Type")]++
+		c.mu.Unlock()
+	}
 	resp, err := c.rt.RoundTrip(r)
 	if err == nil {
 		c.mu.Lock()
@@ -107,9 +112,14 @@ func TestProtobufResponses(t *testing.T) {
 		}
 		same(c.name, a, b)
 	}
-	// A missing object is a NotFound either way.
+	// Errors are the server's Status either way: a missing object, a taken name.
 	if _, err := pods(pbClient).Get(ctx, "missing"); !client.IsNotFound(err) {
 		t.Errorf("missing pod over protobuf: %v, want NotFound", err)
+	}
+	_, pbErr := pods(pbClient).Create(ctx, &api.Pod{ObjectMeta: api.ObjectMeta{Name: "web"}, Spec: p.Spec})
+	_, jsonErr := pods(jsonClient).Create(ctx, &api.Pod{ObjectMeta: api.ObjectMeta{Name: "web"}, Spec: p.Spec})
+	if !client.IsAlreadyExists(pbErr) || pbErr.Error() != jsonErr.Error() {
+		t.Errorf("create of a taken name over protobuf: %v; over JSON: %v", pbErr, jsonErr)
 	}
 	// Watches: the same events.
 	watchCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
@@ -138,10 +148,11 @@ func TestProtobufResponses(t *testing.T) {
 	defer pbTypes.mu.Unlock()
 	jsonTypes.mu.Lock()
 	defer jsonTypes.mu.Unlock()
-	if pbTypes.seen["application/vnd.kubernetes.protobuf"] < 4 || pbTypes.seen["application/vnd.kubernetes.protobuf;stream=watch"] != 1 {
+	if pbTypes.seen["application/vnd.kubernetes.protobuf"] < 4 || pbTypes.seen["application/vnd.kubernetes.protobuf;stream=watch"] != 1 ||
+		pbTypes.seen["request application/vnd.kubernetes.protobuf"] != 1 {
 		t.Errorf("protobuf client's responses: %v", pbTypes.seen)
 	}
-	if jsonTypes.seen["application/vnd.kubernetes.protobuf"] > 0 {
+	if jsonTypes.seen["application/vnd.kubernetes.protobuf"] > 0 || jsonTypes.seen["request application/vnd.kubernetes.protobuf"] > 0 {
 		t.Errorf("JSON client's responses: %v", jsonTypes.seen)
 	}
 }

@@ -292,7 +292,15 @@ func (c *Client) watchWith(ctx context.Context, req Request, newObj func() api.O
 }
 
 func (r *ResourceClient[T]) write(ctx context.Context, method string, obj T, subresource string) (T, error) {
-	body, err := json.Marshal(obj)
+	var body []byte
+	var err error
+	contentType := ""
+	if r.pb != nil {
+		body, err = protobuf.Marshal(r.kind.APIVersion(), r.kind.Kind, r.pb, obj)
+		contentType = protobuf.MediaType
+	} else {
+		body, err = json.Marshal(obj)
+	}
 	if err != nil {
 		var zero T
 		return zero, fmt.Errorf("encode %s: %w", r.kind.Kind, err)
@@ -301,7 +309,7 @@ func (r *ResourceClient[T]) write(ctx context.Context, method string, obj T, sub
 	if method == http.MethodPost {
 		name = ""
 	}
-	return r.object(ctx, Request{Method: method, Path: r.path(r.namespaceOf(obj), name, subresource), Body: body})
+	return r.object(ctx, Request{Method: method, Path: r.path(r.namespaceOf(obj), name, subresource), Body: body, ContentType: contentType})
 }
 
 // Create creates obj (in the client's namespace, else obj's) and returns what the

@@ -318,6 +318,9 @@ func Envelope(body []byte) (apiVersion, kind string, raw []byte, err error) {
 	if env.contentEncoding != "" {
 		return "", "", nil, fmt.Errorf("unsupported content encoding %q", env.contentEncoding)
 	}
+	if env.contentType != "" && !IsProtobuf(env.contentType) {
+		return "", "", nil, fmt.Errorf("unsupported content type %q of the raw object", env.contentType)
+	}
 	return env.apiVersion, env.kind, env.raw, nil
 }
 
