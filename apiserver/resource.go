@@ -17,9 +17,9 @@ import (
 	"time"
 
 	"github.com/orrery-dev/orrery/api"
-	"github.com/orrery-dev/orrery/api/protoschema"
 	"github.com/orrery-dev/orrery/api/fields"
 	"github.com/orrery-dev/orrery/api/labels"
+	"github.com/orrery-dev/orrery/api/protoschema"
 	"github.com/orrery-dev/orrery/apiserver/patch"
 	"github.com/orrery-dev/orrery/apiserver/protobuf"
 	"github.com/orrery-dev/orrery/apiserver/storage"
