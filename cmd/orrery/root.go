@@ -11,6 +11,6 @@ func newRootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newAPIServerCommand(), newControllerManagerCommand(), newSchedulerCommand(), newKubeletCommand(), newUpCommand(), newDemoCommand())
+	root.AddCommand(newAPIServerCommand(), newControllerManagerCommand(), newSchedulerCommand(), newKubeletCommand(), newUpCommand(), newDemoCommand(), newBenchCommand())
 	return root
 }

@@ -3,10 +3,8 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -14,30 +12,16 @@ import (
 
 	"github.com/orrery-dev/orrery/api"
 	"github.com/orrery-dev/orrery/client"
+	"github.com/orrery-dev/orrery/internal/procstat"
 )
 
 // procUsage returns the CPU time (user + system) and resident memory of process pid.
 func procUsage(b *testing.B, pid int) (time.Duration, int64) {
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	u, err := procstat.Of(pid)
 	if err != nil {
 		b.Fatal(err)
 	}
-	fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+2:]))
-	utime, _ := strconv.ParseInt(fields[11], 10, 64)
-	stime, _ := strconv.ParseInt(fields[12], 10, 64)
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		b.Fatal(err)
-	}
-	var rss int64
-	for _, line := range strings.Split(string(status), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
-			kb, _ := strconv.ParseInt(strings.Fields(line)[1], 10, 64)
-			rss = kb * 1024
-		}
-	}
-	const hz = 100 // USER_HZ
-	return time.Duration(utime+stime) * time.Second / hz, rss
+	return u.CPU, u.RSS
 }
 
 // BenchmarkKubeletProcess runs `orrery kubelet` as its own process against `orrery

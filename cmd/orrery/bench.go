@@ -1,0 +1,112 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/orrery-dev/orrery/internal/bench"
+)
+
+func newBenchCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "bench",
+		Short: "Measure the pod pipeline end to end against a fresh orrery up or any cluster",
+		Long: `Load a cluster through its HTTP API, as any client would, and report how fast
+pods go through the pipeline. Without --kubeconfig each run starts a fresh
+"orrery up" with the nodes asked for, and measures its process too; with
+--kubeconfig it runs against that cluster (a real one included, with its own
+simulated nodes), so the same numbers can be taken side by side.`,
+	}
+	cmd.AddCommand(newBenchBurstCommand())
+	return cmd
+}
+
+func newBenchBurstCommand() *cobra.Command {
+	var (
+		cfg        bench.BurstConfig
+		kubeconfig string
+		jsonPath   string
+		svgPath    string
+	)
+	cmd := &cobra.Command{
+		Use:   "burst",
+		Short: "Create N pods at once (bare, or through one Deployment) and time them until Running",
+		Example: `  orrery bench burst --pods 5000 --nodes 100
+  orrery bench burst --pods 1000 --deployment --json burst.json --svg burst.svg
+  orrery bench burst --pods 5000 --nodes 100 --kubeconfig ~/.kube/config`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			var c *bench.Cluster
+			var err error
+			if kubeconfig != "" {
+				c, err = bench.Connect(kubeconfig)
+			} else {
+				self, serr := os.Executable()
+				if serr != nil {
+					return serr
+				}
+				dir, derr := bench.TempDir()
+				if derr != nil {
+					return derr
+				}
+				defer os.RemoveAll(dir)
+				log, lerr := os.Create(dir + "/orrery-up.log")
+				if lerr != nil {
+					return lerr
+				}
+				defer log.Close()
+				fmt.Fprintf(cmd.ErrOrStderr(), "starting orrery up with %d nodes\n", cfg.Nodes)
+				c, err = bench.StartUp(ctx, self, dir, cfg.Nodes, log)
+			}
+			if err != nil {
+				return err
+			}
+			defer c.Stop()
+			cfg.Progress = func(p bench.Point) {
+				fmt.Fprintf(cmd.ErrOrStderr(), "%5.1fs  created %d  scheduled %d  Running %d\n", p.Seconds, p.Created, p.Scheduled, p.Running)
+			}
+			res, err := bench.Burst(ctx, c, cfg)
+			if err != nil {
+				return err
+			}
+			if err := bench.WriteTable(cmd.OutOrStdout(), res); err != nil {
+				return err
+			}
+			if jsonPath != "" {
+				data, err := json.MarshalIndent(res, "", "  ")
+				if err != nil {
+					return err
+				}
+				if err := os.WriteFile(jsonPath, append(data, '\n'), 0o644); err != nil {
+					return err
+				}
+			}
+			if svgPath != "" {
+				f, err := os.Create(svgPath)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				if err := bench.WriteSVG(f, res); err != nil {
+					return err
+				}
+			}
+			return c.Stop()
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&cfg.Pods, "pods", 1000, "pods to create")
+	f.IntVar(&cfg.Nodes, "nodes", 100, "simulated nodes of the orrery up it starts (reported only with --kubeconfig)")
+	f.BoolVar(&cfg.Deployment, "deployment", false, "create the pods through one Deployment instead of bare")
+	f.IntVar(&cfg.Parallel, "parallel", 8, "concurrent creates of bare pods")
+	f.DurationVar(&cfg.Timeout, "timeout", 10*time.Minute, "give up after this long")
+	f.StringVar(&kubeconfig, "kubeconfig", "", "run against this cluster instead of a fresh orrery up")
+	f.StringVar(&jsonPath, "json", "", "also write the results as JSON to this file")
+	f.StringVar(&svgPath, "svg", "", "also draw the pods created, scheduled and Running over time as SVG to this file")
+	return cmd
+}

@@ -1,0 +1,453 @@
+// Package bench measures the pod pipeline end to end through the HTTP API, as any
+// client would load a cluster: Orrery's (a fresh `orrery up` it starts) or any other
+// given by a kubeconfig, so that the same numbers can be taken side by side.
+package bench
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/client"
+	"github.com/orrery-dev/orrery/internal/procstat"
+)
+
+// Percentiles summarise latencies, in seconds.
+type Percentiles struct {
+	P50 float64 `json:"p50"`
+	P90 float64 `json:"p90"`
+	P99 float64 `json:"p99"`
+	Max float64 `json:"max"`
+}
+
+// Process is what one process of the cluster used during the run.
+type Process struct {
+	Name       string  `json:"name"`
+	CPUSeconds float64 `json:"cpuSeconds"`
+	PeakRSS    int64   `json:"peakRSSBytes"`
+}
+
+// Point is the count of pods created, scheduled and Running at a time since the first
+// create.
+type Point struct {
+	Seconds   float64 `json:"seconds"`
+	Created   int     `json:"created"`
+	Scheduled int     `json:"scheduled"`
+	Running   int     `json:"running"`
+}
+
+// Result is one run of a scenario.
+type Result struct {
+	Scenario string `json:"scenario"`
+	Pods     int    `json:"pods"`
+	Nodes    int    `json:"nodes"`
+	Cluster  string `json:"cluster"`
+	// AllCreated, AllScheduled and AllRunning are seconds from the first create.
+	AllCreated        float64     `json:"allCreatedSeconds"`
+	AllScheduled      float64     `json:"allScheduledSeconds"`
+	AllRunning        float64     `json:"allRunningSeconds"`
+	PodsPerSecond     float64     `json:"podsPerSecond"`
+	CreateToScheduled Percentiles `json:"createToScheduledSeconds"`
+	CreateToRunning   Percentiles `json:"createToRunningSeconds"`
+	APIWrites         int64       `json:"apiWrites"`
+	APIWritesPerSec   float64     `json:"apiWritesPerSecond"`
+	Processes         []Process   `json:"processes"`
+	Timeline          []Point     `json:"timeline"`
+}
+
+// Cluster is what a scenario runs against.
+type Cluster struct {
+	// Name describes it in the results ("orrery up", or the kubeconfig's server).
+	Name   string
+	Config client.Config
+	// Processes are the cluster's processes to measure, by name; empty for a remote
+	// cluster.
+	Processes map[string]int
+	stop      func() error
+}
+
+// Stop stops a cluster the bench started; it does nothing for one it was given.
+func (c *Cluster) Stop() error {
+	if c.stop == nil {
+		return nil
+	}
+	return c.stop()
+}
+
+// Connect returns the cluster of a kubeconfig.
+func Connect(kubeconfig string) (*Cluster, error) {
+	cfg, err := client.LoadConfig(kubeconfig, "")
+	if err != nil {
+		return nil, err
+	}
+	cfg.QPS, cfg.Burst = -1, 0
+	return &Cluster{Name: cfg.Host, Config: cfg}, nil
+}
+
+var kubeconfigLine = regexp.MustCompile(`^Kubeconfig: (\S+)`)
+
+// StartUp starts `orrery up` (the binary self, a path to this program) with nodes
+// simulated nodes in a fresh data directory under dir, and returns once it serves.
+// Its output goes to log.
+func StartUp(ctx context.Context, self, dir string, nodes int, log io.Writer) (*Cluster, error) {
+	cmd := exec.Command(self, "up", "--data-dir", filepath.Join(dir, "data"), "--port", "0",
+		"--nodes", strconv.Itoa(nodes), "--log-level", "error")
+	pr, pw := io.Pipe()
+	cmd.Stdout, cmd.Stderr = io.MultiWriter(log, pw), log
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	exited := make(chan error, 1)
+	go func() {
+		err := cmd.Wait()
+		pw.Close()
+		exited <- err
+	}()
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			if m := kubeconfigLine.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case found <- m[1]:
+				default:
+				}
+			}
+		}
+	}()
+	stop := func() error {
+		_ = cmd.Process.Signal(syscall.SIGINT)
+		select {
+		case err := <-exited:
+			return err
+		case <-time.After(30 * time.Second):
+			_ = cmd.Process.Kill()
+			return errors.New("orrery up did not stop within 30 s of SIGINT")
+		}
+	}
+	select {
+	case path := <-found:
+		c, err := Connect(path)
+		if err != nil {
+			_ = stop()
+			return nil, err
+		}
+		c.Name, c.Processes, c.stop = "orrery up", map[string]int{"orrery up": cmd.Process.Pid}, stop
+		return c, nil
+	case err := <-exited:
+		return nil, fmt.Errorf("orrery up exited before it served: %v", err)
+	case <-ctx.Done():
+		_ = stop()
+		return nil, ctx.Err()
+	}
+}
+
+// BurstConfig is the burst scenario: Pods pods created as fast as Parallel clients
+// can, bare or through one Deployment, timed until every one is Running.
+type BurstConfig struct {
+	Pods       int
+	Nodes      int // reported; the cluster provides them
+	Deployment bool
+	Parallel   int
+	Timeout    time.Duration
+	// Progress, when set, is called about once a second with the counts.
+	Progress func(Point)
+}
+
+// podTimes is when the bench saw each pod created, scheduled and Running.
+type podTimes struct {
+	created, scheduled, running time.Time
+}
+
+// Burst runs the burst scenario against c.
+func Burst(ctx context.Context, c *Cluster, cfg BurstConfig) (*Result, error) {
+	if cfg.Parallel <= 0 {
+		cfg.Parallel = 8
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 10 * time.Minute
+	}
+	cl, err := client.New(c.Config)
+	if err != nil {
+		return nil, err
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
+	ns := fmt.Sprintf("bench-%d", time.Now().UnixNano()%1_000_000)
+	if _, err := client.Resource[*api.Namespace](cl).Create(ctx, &api.Namespace{ObjectMeta: api.ObjectMeta{Name: ns}}); err != nil {
+		return nil, fmt.Errorf("create namespace: %w", err)
+	}
+	defer func() {
+		dctx, dcancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer dcancel()
+		_ = client.Resource[*api.Namespace](cl).Delete(dctx, ns, nil)
+	}()
+	pods := client.Resource[*api.Pod](cl).Namespace(ns)
+	list, err := pods.List(ctx, client.ListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	w, err := pods.Watch(ctx, client.ListOptions{ResourceVersion: list.ResourceVersion})
+	if err != nil {
+		return nil, err
+	}
+	defer w.Stop()
+
+	writes0, _ := apiWrites(ctx, cl)
+	before := usage(c.Processes)
+
+	var mu sync.Mutex
+	times := map[string]*podTimes{}
+	timesOf := func(name string) *podTimes {
+		t, ok := times[name]
+		if !ok {
+			t = &podTimes{}
+			times[name] = t
+		}
+		return t
+	}
+	start := time.Now()
+	createErr := make(chan error, 1)
+	go func() { createErr <- create(ctx, cl, ns, cfg, &mu, timesOf) }()
+
+	var timeline []Point
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	lastProgress := start
+	running := 0
+	for running < cfg.Pods {
+		select {
+		case ev, ok := <-w.ResultChan():
+			if !ok {
+				return nil, errors.New("the pod watch ended")
+			}
+			p, isPod := ev.Object.(*api.Pod)
+			if !isPod {
+				if ev.Status != nil {
+					return nil, fmt.Errorf("pod watch: %s", ev.Status.Message)
+				}
+				continue
+			}
+			now := time.Now()
+			mu.Lock()
+			t := timesOf(p.Name)
+			if t.created.IsZero() {
+				t.created = now // seen before the create returned, or made by a controller
+			}
+			if t.scheduled.IsZero() && p.Spec.NodeName != "" {
+				t.scheduled = now
+			}
+			if t.running.IsZero() && p.Status.Phase == api.PodRunning {
+				t.running = now
+				running++
+			}
+			mu.Unlock()
+		case err := <-createErr:
+			if err != nil {
+				return nil, err
+			}
+		case now := <-tick.C:
+			mu.Lock()
+			pt := count(times, start, now)
+			mu.Unlock()
+			timeline = append(timeline, pt)
+			if cfg.Progress != nil && now.Sub(lastProgress) >= time.Second {
+				cfg.Progress(pt)
+				lastProgress = now
+			}
+		case <-ctx.Done():
+			mu.Lock()
+			pt := count(times, start, time.Now())
+			mu.Unlock()
+			return nil, fmt.Errorf("%d of %d pods Running when the run timed out (%d created, %d scheduled)", pt.Running, cfg.Pods, pt.Created, pt.Scheduled)
+		}
+	}
+	end := time.Now()
+	mu.Lock()
+	defer mu.Unlock()
+	timeline = append(timeline, count(times, start, end))
+	res := &Result{Scenario: "burst", Pods: cfg.Pods, Nodes: cfg.Nodes, Cluster: c.Name, Timeline: timeline}
+	var toScheduled, toRunning []float64
+	var lastCreated, lastScheduled, lastRunning time.Time
+	for _, t := range times {
+		lastCreated, lastScheduled, lastRunning = later(lastCreated, t.created), later(lastScheduled, t.scheduled), later(lastRunning, t.running)
+		if !t.scheduled.IsZero() {
+			toScheduled = append(toScheduled, t.scheduled.Sub(t.created).Seconds())
+		}
+		if !t.running.IsZero() {
+			toRunning = append(toRunning, t.running.Sub(t.created).Seconds())
+		}
+	}
+	res.AllCreated, res.AllScheduled, res.AllRunning = lastCreated.Sub(start).Seconds(), lastScheduled.Sub(start).Seconds(), lastRunning.Sub(start).Seconds()
+	res.PodsPerSecond = float64(cfg.Pods) / res.AllRunning
+	res.CreateToScheduled, res.CreateToRunning = percentiles(toScheduled), percentiles(toRunning)
+	if writes1, err := apiWrites(ctx, cl); err == nil {
+		res.APIWrites = writes1 - writes0
+		res.APIWritesPerSec = float64(res.APIWrites) / res.AllRunning
+	}
+	after := usage(c.Processes)
+	for _, name := range slices.Sorted(mapsKeys(after)) {
+		res.Processes = append(res.Processes, Process{Name: name, CPUSeconds: (after[name].CPU - before[name].CPU).Seconds(), PeakRSS: after[name].PeakRSS})
+	}
+	return res, nil
+}
+
+func mapsKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// create makes the pods: bare ones from Parallel workers, or one Deployment.
+func create(ctx context.Context, cl *client.Client, ns string, cfg BurstConfig, mu *sync.Mutex, timesOf func(string) *podTimes) error {
+	spec := api.PodSpec{Containers: []api.Container{{Name: "app", Image: "registry.example/app:1",
+		Resources: api.ResourceRequirements{Requests: api.ResourceList{"cpu": api.MustParseQuantity("10m"), "memory": api.MustParseQuantity("16Mi")}}}}}
+	if cfg.Deployment {
+		replicas := int32(cfg.Pods)
+		labels := map[string]string{"app": "bench"}
+		_, err := client.Resource[*api.Deployment](cl).Namespace(ns).Create(ctx, &api.Deployment{ObjectMeta: api.ObjectMeta{Name: "bench"},
+			Spec: api.DeploymentSpec{Replicas: &replicas, Selector: &api.LabelSelector{MatchLabels: labels},
+				Template: api.PodTemplateSpec{ObjectMeta: api.ObjectMeta{Labels: labels}, Spec: spec}}})
+		return err
+	}
+	pods := client.Resource[*api.Pod](cl).Namespace(ns)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	errs := make(chan error, cfg.Parallel)
+	for range cfg.Parallel {
+		wg.Go(func() {
+			for i := range next {
+				name := fmt.Sprintf("pod-%05d", i)
+				now := time.Now()
+				mu.Lock()
+				if t := timesOf(name); t.created.IsZero() {
+					t.created = now
+				}
+				mu.Unlock()
+				if _, err := pods.Create(ctx, &api.Pod{ObjectMeta: api.ObjectMeta{Name: name}, Spec: spec}); err != nil {
+					errs <- fmt.Errorf("create %s: %w", name, err)
+					return
+				}
+			}
+		})
+	}
+	var err error
+feed:
+	for i := range cfg.Pods {
+		select {
+		case next <- i:
+		case err = <-errs:
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err == nil {
+		select {
+		case err = <-errs:
+		default:
+		}
+	}
+	return err
+}
+
+// count is the point of times at now.
+func count(times map[string]*podTimes, start, now time.Time) Point {
+	p := Point{Seconds: now.Sub(start).Seconds()}
+	for _, t := range times {
+		if !t.created.IsZero() && !t.created.After(now) {
+			p.Created++
+		}
+		if !t.scheduled.IsZero() && !t.scheduled.After(now) {
+			p.Scheduled++
+		}
+		if !t.running.IsZero() && !t.running.After(now) {
+			p.Running++
+		}
+	}
+	return p
+}
+
+func percentiles(v []float64) Percentiles {
+	if len(v) == 0 {
+		return Percentiles{}
+	}
+	slices.Sort(v)
+	at := func(q float64) float64 { return v[min(len(v)-1, int(math.Ceil(q*float64(len(v))))-1)] }
+	return Percentiles{P50: at(0.50), P90: at(0.90), P99: at(0.99), Max: v[len(v)-1]}
+}
+
+// usage reads the usage of each process; those that cannot be read are left out.
+func usage(procs map[string]int) map[string]procstat.Usage {
+	out := map[string]procstat.Usage{}
+	for name, pid := range procs {
+		if u, err := procstat.Of(pid); err == nil {
+			out[name] = u
+		}
+	}
+	return out
+}
+
+// apiWrites is the apiserver's count of write requests so far, from its /metrics
+// (apiserver_request_total with a write verb, as Kubernetes labels them).
+func apiWrites(ctx context.Context, cl *client.Client) (int64, error) {
+	body, err := cl.Do(ctx, client.Request{Method: "GET", Path: "/metrics", Accept: "text/plain"})
+	if err != nil {
+		return 0, err
+	}
+	var total float64
+	for line := range strings.SplitSeq(string(body), "\n") {
+		if !strings.HasPrefix(line, "apiserver_request_total{") {
+			continue
+		}
+		labels, value, ok := strings.Cut(line[len("apiserver_request_total{"):], "} ")
+		if !ok {
+			continue
+		}
+		verb := ""
+		for l := range strings.SplitSeq(labels, ",") {
+			if v, ok := strings.CutPrefix(l, `verb="`); ok {
+				verb = strings.TrimSuffix(v, `"`)
+			}
+		}
+		// Kubernetes labels writes by HTTP method (POST, PUT, PATCH, DELETE, and
+		// DELETECOLLECTION, APPLY); Orrery by the request's verb (create, update, ...).
+		switch strings.ToUpper(verb) {
+		case "POST", "PUT", "PATCH", "DELETE", "DELETECOLLECTION", "APPLY", "CREATE", "UPDATE":
+			n, err := strconv.ParseFloat(strings.Fields(value)[0], 64)
+			if err == nil {
+				total += n
+			}
+		}
+	}
+	return int64(total), nil
+}
+
+// TempDir makes a directory for a cluster's data; remove it with os.RemoveAll.
+func TempDir() (string, error) { return os.MkdirTemp("", "orrery-bench-") }
