@@ -41,7 +41,7 @@ func TestCount(t *testing.T) {
 func TestReport(t *testing.T) {
 	t.Parallel()
 	r := &Result{Scenario: "burst", Pods: 10, Nodes: 2, Cluster: `a<b"`, AllRunning: 3,
-		Timeline: []Point{{0, 0, 0, 0}, {1, 10, 5, 2}, {3, 10, 10, 10}},
+		Timeline:  []Point{{0, 0, 0, 0}, {1, 10, 5, 2}, {3, 10, 10, 10}},
 		Processes: []Process{{Name: "orrery up", CPUSeconds: 1.5, PeakRSS: 64 << 20}}}
 	var table, svg bytes.Buffer
 	if err := WriteTable(&table, r); err != nil {
