@@ -80,7 +80,7 @@ type Cluster struct {
 	stop      func() error
 }
 
-// Stop stops a cluster the bench started; it does nothing for one it was given.
+// Stop stops a cluster the bench started, once; it does nothing for one it was given.
 func (c *Cluster) Stop() error {
 	if c.stop == nil {
 		return nil
@@ -129,15 +129,19 @@ func StartUp(ctx context.Context, self, dir string, nodes int, log io.Writer) (*
 			}
 		}
 	}()
+	var once sync.Once
+	var stopErr error
 	stop := func() error {
-		_ = cmd.Process.Signal(syscall.SIGINT)
-		select {
-		case err := <-exited:
-			return err
-		case <-time.After(30 * time.Second):
-			_ = cmd.Process.Kill()
-			return errors.New("orrery up did not stop within 30 s of SIGINT")
-		}
+		once.Do(func() {
+			_ = cmd.Process.Signal(syscall.SIGINT)
+			select {
+			case stopErr = <-exited:
+			case <-time.After(30 * time.Second):
+				_ = cmd.Process.Kill()
+				stopErr = errors.New("orrery up did not stop within 30 s of SIGINT")
+			}
+		})
+		return stopErr
 	}
 	select {
 	case path := <-found:
