@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -41,6 +42,7 @@ func newBenchBurstCommand() *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			logPath := ""
 			var c *bench.Cluster
 			var err error
 			if kubeconfig != "" {
@@ -55,7 +57,8 @@ func newBenchBurstCommand() *cobra.Command {
 					return derr
 				}
 				defer os.RemoveAll(dir)
-				log, lerr := os.Create(dir + "/orrery-up.log")
+				logPath = dir + "/orrery-up.log"
+				log, lerr := os.Create(logPath)
 				if lerr != nil {
 					return lerr
 				}
@@ -96,7 +99,15 @@ func newBenchBurstCommand() *cobra.Command {
 					return err
 				}
 			}
-			return c.Stop()
+			if err := c.Stop(); err != nil {
+				if logPath != "" {
+					if data, rerr := os.ReadFile(logPath); rerr == nil {
+						fmt.Fprintf(cmd.ErrOrStderr(), "orrery up's log:\n%s\n", lastLines(data, 30))
+					}
+				}
+				return fmt.Errorf("orrery up: %w", err)
+			}
+			return nil
 		},
 	}
 	f := cmd.Flags()
@@ -109,4 +120,10 @@ func newBenchBurstCommand() *cobra.Command {
 	f.StringVar(&jsonPath, "json", "", "also write the results as JSON to this file")
 	f.StringVar(&svgPath, "svg", "", "also draw the pods created, scheduled and Running over time as SVG to this file")
 	return cmd
+}
+
+// lastLines is the end of a log, n lines at most.
+func lastLines(data []byte, n int) string {
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
