@@ -262,22 +262,31 @@ func (e *Elector) observe(l *api.Lease, now time.Time) {
 
 // release gives the lease up if this candidate still holds it: holder empty and a
 // duration of one second, as client-go releases it.
+// A renewal cut short by the stop may still land after the release reads the lease:
+// the release then conflicts, and reads the lease again.
 func (e *Elector) release() {
 	ctx, cancel := context.WithTimeout(context.Background(), e.cfg.RenewDeadline)
 	defer cancel()
-	lease, err := e.leases.Get(ctx, e.cfg.Name)
-	if err != nil || deref(lease.Spec.HolderIdentity) != e.cfg.Identity {
+	for attempt := 0; ; attempt++ {
+		lease, err := e.leases.Get(ctx, e.cfg.Name)
+		if err != nil || deref(lease.Spec.HolderIdentity) != e.cfg.Identity {
+			return
+		}
+		now := api.NewMicroTime(time.Now())
+		empty, one := "", int32(1)
+		lease.Spec.HolderIdentity, lease.Spec.LeaseDurationSeconds = &empty, &one
+		lease.Spec.AcquireTime, lease.Spec.RenewTime = &now, &now
+		_, err = e.leases.Update(ctx, lease)
+		if client.IsConflict(err) && attempt < 3 {
+			continue
+		}
+		if err != nil {
+			e.logger.Warn("release the lease", zap.Error(err))
+			return
+		}
+		e.logger.Info("released the lease")
 		return
 	}
-	now := api.NewMicroTime(time.Now())
-	empty, one := "", int32(1)
-	lease.Spec.HolderIdentity, lease.Spec.LeaseDurationSeconds = &empty, &one
-	lease.Spec.AcquireTime, lease.Spec.RenewTime = &now, &now
-	if _, err := e.leases.Update(ctx, lease); err != nil {
-		e.logger.Warn("release the lease", zap.Error(err))
-		return
-	}
-	e.logger.Info("released the lease")
 }
 
 func deref[T any](p *T) T {
