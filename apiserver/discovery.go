@@ -103,6 +103,8 @@ func (s *Server) serveNonResource(w http.ResponseWriter, r *http.Request) {
 	case path == "/version":
 		writeJSON(w, http.StatusOK, versionInfo{Major: "1", Minor: "32", GitVersion: "v1.32.0-orrery", GitTreeState: "clean",
 			BuildDate: "2026-01-01T00:00:00Z", GoVersion: goVersion(), Compiler: "gc", Platform: platform()})
+	case path == "/debug/pprof" || strings.HasPrefix(path, "/debug/pprof/"):
+		s.servePprof(w, r, path)
 	case path == "/metrics":
 		promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}).ServeHTTP(w, r)
 	case path == "/api":

@@ -486,3 +486,24 @@ func TestDefaultTolerationSeconds(t *testing.T) {
 		t.Error("negative default toleration seconds were accepted")
 	}
 }
+
+// TestPprof: the process's profiles are served to system:masters only.
+func TestPprof(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+	if r := ts.do(t, http.MethodGet, "/debug/pprof/heap", nil, asUser(viewerToken)); r.code != http.StatusForbidden {
+		t.Errorf("heap profile for a viewer: %d, want 403", r.code)
+	}
+	if r := ts.do(t, http.MethodGet, "/debug/pprof/goroutine?debug=1", nil); r.code != http.StatusOK || !strings.Contains(string(r.body), "goroutine profile:") {
+		t.Errorf("goroutine profile: %d %.100s", r.code, r.body)
+	}
+	if r := ts.do(t, http.MethodGet, "/debug/pprof/profile?seconds=1", nil); r.code != http.StatusOK || len(r.body) == 0 {
+		t.Errorf("CPU profile: %d, %d bytes", r.code, len(r.body))
+	}
+	if r := ts.do(t, http.MethodGet, "/debug/pprof/", nil); r.code != http.StatusOK || !strings.Contains(string(r.body), "heap") {
+		t.Errorf("index: %d %.100s", r.code, r.body)
+	}
+	if r := ts.do(t, http.MethodGet, "/debug/pprof/nothing", nil); r.code != http.StatusNotFound {
+		t.Errorf("unknown profile: %d, want 404", r.code)
+	}
+}
