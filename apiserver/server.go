@@ -252,6 +252,7 @@ func (s *Server) setUp(ctx context.Context, client *clientv3.Client) error {
 			NewFunc:  kind.New,
 			Attrs:    attrsOf(kind),
 			TTL:      ttl,
+			Codec:    codecOf(kind),
 			Metrics:  storeMetrics,
 			Logger:   s.logger,
 		})

@@ -507,3 +507,46 @@ func TestPprof(t *testing.T) {
 		t.Errorf("unknown profile: %d, want 404", r.code)
 	}
 }
+
+// TestStorageEncoding: objects of kinds with a protobuf message are kept in etcd in
+// Kubernetes' protobuf encoding; a JSON value an earlier version stored is still read,
+// and is rewritten as protobuf on its next update.
+func TestStorageEncoding(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+	ctx := t.Context()
+	key := ts.etcd.Prefix + "/pods/default/"
+	stored := func(name string) []byte {
+		t.Helper()
+		resp, err := ts.etcd.Client.Get(ctx, key+name)
+		if err != nil || len(resp.Kvs) != 1 {
+			t.Fatalf("etcd get %s: %v", name, err)
+		}
+		return resp.Kvs[0].Value
+	}
+	if r := ts.do(t, http.MethodPost, "/api/v1/namespaces/default/pods", `{"metadata":{"name":"new"},"spec":{"containers":[{"name":"a","image":"b"}]}}`); r.code != http.StatusCreated {
+		t.Fatalf("create: %d %s", r.code, r.body)
+	}
+	if v := stored("new"); !strings.HasPrefix(string(v), "k8s\x00") {
+		t.Errorf("a new pod is stored as %.40q, want protobuf", v)
+	}
+	old := `{"kind":"Pod","apiVersion":"v1","metadata":{"name":"old","namespace":"default","uid":"u-old","creationTimestamp":"2026-01-01T00:00:00Z","labels":{"a":"b"}},"spec":{"containers":[{"name":"a","image":"b"}]},"status":{"phase":"Pending"}}`
+	if _, err := ts.etcd.Client.Put(ctx, key+"old", old); err != nil {
+		t.Fatal(err)
+	}
+	r := ts.do(t, http.MethodGet, "/api/v1/namespaces/default/pods/old", nil)
+	var p api.Pod
+	if r.code != http.StatusOK || json.Unmarshal(r.body, &p) != nil || p.Labels["a"] != "b" || p.UID != "u-old" || p.Spec.Containers[0].Image != "b" {
+		t.Fatalf("get of a pod stored as JSON: %d %s", r.code, r.body)
+	}
+	if r := ts.do(t, http.MethodPatch, "/api/v1/namespaces/default/pods/old", `{"metadata":{"labels":{"c":"d"}}}`, header("Content-Type", "application/merge-patch+json")); r.code != http.StatusOK {
+		t.Fatalf("patch: %d %s", r.code, r.body)
+	}
+	if v := stored("old"); !strings.HasPrefix(string(v), "k8s\x00") {
+		t.Errorf("an updated pod is stored as %.40q, want protobuf", v)
+	}
+	r = ts.do(t, http.MethodGet, "/api/v1/namespaces/default/pods/old", nil)
+	if err := json.Unmarshal(r.body, &p); err != nil || p.Labels["a"] != "b" || p.Labels["c"] != "d" || p.CreationTimestamp.Year() != 2026 {
+		t.Errorf("pod after the rewrite: %s", r.body)
+	}
+}

@@ -19,6 +19,30 @@ import (
 // The per-kind rules of create, update and delete, as Kubernetes' registry strategies.
 
 // attrsOf gives storage the labels and selectable fields of objects of kind.
+// storageCodec keeps objects of a kind with a protobuf message in etcd in Kubernetes'
+// protobuf encoding, as kube-apiserver does; it reads JSON too (what earlier versions
+// stored), so existing data needs no migration.
+type storageCodec struct{ kind api.KindInfo }
+
+// codecOf is the storage codec of kind: protobuf when it has a message, else JSON (nil).
+func codecOf(kind api.KindInfo) storage.Codec {
+	if kind.Protobuf == nil {
+		return nil
+	}
+	return storageCodec{kind}
+}
+
+func (c storageCodec) Encode(obj api.Object) ([]byte, error) {
+	return protobuf.Marshal(c.kind.APIVersion(), c.kind.Kind, c.kind.Protobuf, obj)
+}
+
+func (c storageCodec) Decode(data []byte, into api.Object) error {
+	if protobuf.IsBody(data) {
+		return protobuf.Unmarshal(data, c.kind.Protobuf, into)
+	}
+	return json.Unmarshal(data, into)
+}
+
 // encoderOf encodes objects of kind in each format, for the watch cache to share: JSON,
 // and Kubernetes' protobuf when the kind has a message.
 func encoderOf(kind api.KindInfo) func(api.Object, storage.Format) ([]byte, error) {

@@ -234,6 +234,12 @@ func AppendList(dst []byte, apiVersion, listKind string, meta *api.ListMeta, ite
 	return dst, nil
 }
 
+// IsBody says whether data starts as a body in Kubernetes' protobuf encoding does
+// (the magic "k8s\x00"); JSON never does.
+func IsBody(data []byte) bool {
+	return len(data) >= len(magic) && string(data[:len(magic)]) == string(magic[:])
+}
+
 // Raw returns the object's message inside a body in Kubernetes' protobuf encoding (an
 // object as Marshal returns it), without copying.
 func Raw(body []byte) ([]byte, error) {

@@ -47,11 +47,27 @@ type Config struct {
 	// a twentieth of TTL, at most DefaultTTLGranularity (as Kubernetes reuses a lease
 	// for 5% of the TTL, at most a minute).
 	TTLGranularity time.Duration
+	// Codec encodes objects for etcd and decodes them back. Nil means JSON.
+	Codec Codec
 	// Metrics records etcd request latencies and decode errors. Nil means none.
 	Metrics *Metrics
 	// Logger logs failures worth an operator's attention. Nil means no logs.
 	Logger *zap.Logger
 }
+
+// Codec is how objects are kept in etcd. Decode must read whatever an earlier codec of
+// the same kind wrote (JSON, at least), so that a change of encoding needs no
+// migration: objects are rewritten in the new one as they are updated.
+type Codec interface {
+	Encode(obj api.Object) ([]byte, error)
+	Decode(data []byte, into api.Object) error
+}
+
+// jsonCodec keeps objects as JSON.
+type jsonCodec struct{}
+
+func (jsonCodec) Encode(obj api.Object) ([]byte, error)     { return json.Marshal(obj) }
+func (jsonCodec) Decode(data []byte, into api.Object) error { return json.Unmarshal(data, into) }
 
 // The defaults of Config.
 const (
@@ -68,6 +84,7 @@ type Store struct {
 	attrs    AttrFunc
 	pageSize int64
 	leases   *leases // nil: objects do not expire
+	codec    Codec
 	metrics  *Metrics
 	logger   *zap.Logger
 }
@@ -115,6 +132,10 @@ func New(cfg Config) (*Store, error) {
 		pageSize: pageSize,
 		metrics:  cfg.Metrics,
 		logger:   logger.With(zap.String("resource", resource)),
+		codec:    cfg.Codec,
+	}
+	if s.codec == nil {
+		s.codec = jsonCodec{}
 	}
 	if cfg.TTL > 0 {
 		g := cfg.TTLGranularity
@@ -141,13 +162,13 @@ func (s *Store) observe(op string, start time.Time) {
 	s.metrics.observe(op, s.resource, time.Since(start))
 }
 
-// encode serializes obj for storage: its JSON without a resourceVersion (etcd's
-// ModRevision is the resourceVersion).
-func encode(obj api.Object) ([]byte, error) {
+// encode serializes obj for storage, without a resourceVersion (etcd's ModRevision
+// is the resourceVersion).
+func (s *Store) encode(obj api.Object) ([]byte, error) {
 	m := obj.GetObjectMeta()
 	rv := m.ResourceVersion
 	m.ResourceVersion = ""
-	data, err := json.Marshal(obj)
+	data, err := s.codec.Encode(obj)
 	m.ResourceVersion = rv
 	return data, err
 }
@@ -157,7 +178,7 @@ func encode(obj api.Object) ([]byte, error) {
 // Invalid error naming the key.
 func (s *Store) decode(key string, value []byte, rev int64) (api.Object, error) {
 	obj := s.newFunc()
-	if err := json.Unmarshal(value, obj); err != nil {
+	if err := s.codec.Decode(value, obj); err != nil {
 		s.logger.Error("stored object does not decode", zap.String("key", s.etcdKey(key)), zap.Int64("revision", rev), zap.Error(err))
 		s.metrics.decodeError(s.resource)
 		return nil, errInvalid(key, err)
@@ -175,7 +196,7 @@ func (s *Store) Create(ctx context.Context, key string, obj api.Object) (api.Obj
 	if rv := obj.GetObjectMeta().ResourceVersion; rv != "" {
 		return nil, errBadRequest("resourceVersion should not be set on objects to be created")
 	}
-	data, err := json.Marshal(obj)
+	data, err := s.codec.Encode(obj)
 	if err != nil {
 		return nil, &Error{Code: CodeInvalid, Key: key, Message: "encode object", Err: err}
 	}
@@ -289,7 +310,7 @@ func (s *Store) GuaranteedUpdate(ctx context.Context, key string, opts UpdateOpt
 		if rv := m.ResourceVersion; rv != "" && rv != FormatResourceVersion(cur.rev) {
 			return nil, errConflict(key, cur.rev)
 		}
-		data, err := encode(out)
+		data, err := s.encode(out)
 		if err != nil {
 			return nil, &Error{Code: CodeInvalid, Key: key, Message: "encode object", Err: err}
 		}
