@@ -611,7 +611,20 @@ func (c *Cacher) Create(ctx context.Context, key string, obj api.Object) (api.Ob
 }
 
 // GuaranteedUpdate implements storage.Interface: it writes to storage.
+// The cached object, when there is one, is tried first (storage.UpdateOptions.Cached):
+// most updates then need no read of storage before their write.
 func (c *Cacher) GuaranteedUpdate(ctx context.Context, key string, opts storage.UpdateOptions, tryUpdate storage.UpdateFunc) (api.Object, error) {
+	if opts.Cached == nil {
+		c.mu.RLock()
+		var o *object
+		if c.ready {
+			o = c.objs[key]
+		}
+		c.mu.RUnlock()
+		if o != nil {
+			opts.Cached = &storage.CachedState{Object: withResourceVersion(o.obj, ""), Revision: o.rev}
+		}
+	}
 	return c.st.GuaranteedUpdate(ctx, key, opts, tryUpdate)
 }
 

@@ -67,6 +67,20 @@ type UpdateOptions struct {
 	// IgnoreNotFound calls tryUpdate with nil when the key does not exist, and creates
 	// the object (a create-on-update). Without it, a missing key is NotFound.
 	IgnoreNotFound bool
+	// Cached, when set, is a recent state of the object (the watch cache's) to try the
+	// update on first, instead of reading storage: the write's revision check catches
+	// a stale one, and the update is then retried on what storage holds. The same
+	// happens when the cached state fails the preconditions or tryUpdate, or makes
+	// the update a no-op, so no answer rests on a stale state.
+	Cached *CachedState
+}
+
+// CachedState is an object as a cache holds it.
+type CachedState struct {
+	// Object is the object without its resourceVersion; it is only read.
+	Object api.Object
+	// Revision is the revision it was written at.
+	Revision int64
 }
 
 // DeleteOptions are the options of Delete.

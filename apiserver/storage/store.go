@@ -282,25 +282,57 @@ func checkPreconditions(key string, p *Preconditions, obj api.Object) error {
 // GuaranteedUpdate implements Interface.
 func (s *Store) GuaranteedUpdate(ctx context.Context, key string, opts UpdateOptions, tryUpdate UpdateFunc) (api.Object, error) {
 	k := s.etcdKey(key)
-	cur, err := s.read(ctx, key)
-	if err != nil {
-		return nil, err
+	var cur current
+	cached := false
+	if c := opts.Cached; c != nil && c.Object != nil && c.Revision > 0 {
+		if data, err := s.codec.Encode(c.Object); err == nil {
+			cur, cached = current{data: data, rev: c.Revision}, true
+		}
+	}
+	// fresh replaces a cached state with storage's, reporting whether it did.
+	fresh := func() (bool, error) {
+		if !cached {
+			return false, nil
+		}
+		var err error
+		cur, err = s.read(ctx, key)
+		cached = false
+		return true, err
+	}
+	if !cached {
+		var err error
+		if cur, err = s.read(ctx, key); err != nil {
+			return nil, err
+		}
 	}
 	for {
 		if !cur.exists() && !opts.IgnoreNotFound {
 			return nil, errNotFound(key)
 		}
 		var in api.Object
+		var err error
 		if cur.exists() {
 			if in, err = s.decode(key, cur.data, cur.rev); err != nil {
 				return nil, err
 			}
 			if err := checkPreconditions(key, opts.Preconditions, in); err != nil {
+				if again, rerr := fresh(); again {
+					if rerr != nil {
+						return nil, rerr
+					}
+					continue
+				}
 				return nil, err
 			}
 		}
 		out, err := tryUpdate(in)
 		if err != nil {
+			if again, rerr := fresh(); again {
+				if rerr != nil {
+					return nil, rerr
+				}
+				continue
+			}
 			return nil, err
 		}
 		if out == nil {
@@ -308,6 +340,12 @@ func (s *Store) GuaranteedUpdate(ctx context.Context, key string, opts UpdateOpt
 		}
 		m := out.GetObjectMeta()
 		if rv := m.ResourceVersion; rv != "" && rv != FormatResourceVersion(cur.rev) {
+			if again, rerr := fresh(); again {
+				if rerr != nil {
+					return nil, rerr
+				}
+				continue
+			}
 			return nil, errConflict(key, cur.rev)
 		}
 		data, err := s.encode(out)
@@ -315,6 +353,12 @@ func (s *Store) GuaranteedUpdate(ctx context.Context, key string, opts UpdateOpt
 			return nil, &Error{Code: CodeInvalid, Key: key, Message: "encode object", Err: err}
 		}
 		if cur.exists() && bytes.Equal(data, cur.data) {
+			if again, rerr := fresh(); again {
+				if rerr != nil {
+					return nil, rerr
+				}
+				continue
+			}
 			// Nothing changed: no write, no new revision, no watch event.
 			m.ResourceVersion = FormatResourceVersion(cur.rev)
 			return out, nil
@@ -332,8 +376,9 @@ func (s *Store) GuaranteedUpdate(ctx context.Context, key string, opts UpdateOpt
 			m.ResourceVersion = FormatResourceVersion(resp.Header.Revision)
 			return out, nil
 		}
-		// Someone else wrote in between: retry on what they wrote.
-		cur = fromKVs(resp.Responses[0].GetResponseRange().Kvs)
+		// Someone else wrote in between (or the cached state was stale): retry on what
+		// storage holds.
+		cur, cached = fromKVs(resp.Responses[0].GetResponseRange().Kvs), false
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
