@@ -22,7 +22,110 @@ pods go through the pipeline. Without --kubeconfig each run starts a fresh
 --kubeconfig it runs against that cluster (a real one included, with its own
 simulated nodes), so the same numbers can be taken side by side.`,
 	}
-	cmd.AddCommand(newBenchBurstCommand())
+	cmd.AddCommand(newBenchBurstCommand(), newBenchListCommand())
+	return cmd
+}
+
+// benchCluster is the cluster a bench command runs against: kubeconfig's, or a fresh
+// orrery up with nodes nodes (whose log path it returns, and which stop removes).
+func benchCluster(cmd *cobra.Command, kubeconfig string, nodes int) (c *bench.Cluster, logPath string, cleanup func(), err error) {
+	if kubeconfig != "" {
+		c, err = bench.Connect(kubeconfig)
+		return c, "", func() {}, err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return nil, "", nil, err
+	}
+	dir, err := bench.TempDir()
+	if err != nil {
+		return nil, "", nil, err
+	}
+	logPath = dir + "/orrery-up.log"
+	log, err := os.Create(logPath)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, "", nil, err
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "starting orrery up with %d nodes\n", nodes)
+	c, err = bench.StartUp(cmd.Context(), self, dir, nodes, log)
+	cleanup = func() {
+		if c != nil {
+			c.Stop()
+		}
+		log.Close()
+		os.RemoveAll(dir)
+	}
+	if err != nil {
+		cleanup()
+		return nil, "", nil, err
+	}
+	return c, logPath, cleanup, nil
+}
+
+// stopCluster stops c, showing the end of its log when it does not stop cleanly.
+func stopCluster(cmd *cobra.Command, c *bench.Cluster, logPath string) error {
+	if err := c.Stop(); err != nil {
+		if logPath != "" {
+			if data, rerr := os.ReadFile(logPath); rerr == nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "orrery up's log:\n%s\n", lastLines(data, 30))
+			}
+		}
+		return fmt.Errorf("orrery up: %w", err)
+	}
+	return nil
+}
+
+// writeJSON writes v as indented JSON to path, when path is set.
+func writeJSONFile(path string, v any) error {
+	if path == "" {
+		return nil
+	}
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o644)
+}
+
+func newBenchListCommand() *cobra.Command {
+	var (
+		cfg        bench.ListConfig
+		nodes      int
+		kubeconfig string
+		jsonPath   string
+	)
+	cmd := &cobra.Command{
+		Use:     "list",
+		Short:   "Create N pods, then time LISTs of them: kubectl get's Table, and full lists as JSON and as protobuf",
+		Example: `  orrery bench list --pods 5000`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, logPath, cleanup, err := benchCluster(cmd, kubeconfig, nodes)
+			if err != nil {
+				return err
+			}
+			defer cleanup()
+			res, err := bench.List(cmd.Context(), c, cfg)
+			if err != nil {
+				return err
+			}
+			if err := bench.WriteListTable(cmd.OutOrStdout(), res); err != nil {
+				return err
+			}
+			if err := writeJSONFile(jsonPath, res); err != nil {
+				return err
+			}
+			return stopCluster(cmd, c, logPath)
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&cfg.Pods, "pods", 5000, "pods to create before listing")
+	f.IntVar(&nodes, "nodes", 100, "simulated nodes of the orrery up it starts")
+	f.IntVar(&cfg.Parallel, "parallel", 8, "concurrent creates")
+	f.IntVar(&cfg.Repeat, "repeat", 5, "times each LIST is timed (the median is reported)")
+	f.StringVar(&kubeconfig, "kubeconfig", "", "run against this cluster instead of a fresh orrery up")
+	f.StringVar(&jsonPath, "json", "", "also write the results as JSON to this file")
 	return cmd
 }
 
@@ -41,53 +144,23 @@ func newBenchBurstCommand() *cobra.Command {
   orrery bench burst --pods 5000 --nodes 100 --kubeconfig ~/.kube/config`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			logPath := ""
-			var c *bench.Cluster
-			var err error
-			if kubeconfig != "" {
-				c, err = bench.Connect(kubeconfig)
-			} else {
-				self, serr := os.Executable()
-				if serr != nil {
-					return serr
-				}
-				dir, derr := bench.TempDir()
-				if derr != nil {
-					return derr
-				}
-				defer os.RemoveAll(dir)
-				logPath = dir + "/orrery-up.log"
-				log, lerr := os.Create(logPath)
-				if lerr != nil {
-					return lerr
-				}
-				defer log.Close()
-				fmt.Fprintf(cmd.ErrOrStderr(), "starting orrery up with %d nodes\n", cfg.Nodes)
-				c, err = bench.StartUp(ctx, self, dir, cfg.Nodes, log)
-			}
+			c, logPath, cleanup, err := benchCluster(cmd, kubeconfig, cfg.Nodes)
 			if err != nil {
 				return err
 			}
-			defer c.Stop()
+			defer cleanup()
 			cfg.Progress = func(p bench.Point) {
 				fmt.Fprintf(cmd.ErrOrStderr(), "%5.1fs  created %d  scheduled %d  Running %d\n", p.Seconds, p.Created, p.Scheduled, p.Running)
 			}
-			res, err := bench.Burst(ctx, c, cfg)
+			res, err := bench.Burst(cmd.Context(), c, cfg)
 			if err != nil {
 				return err
 			}
 			if err := bench.WriteTable(cmd.OutOrStdout(), res); err != nil {
 				return err
 			}
-			if jsonPath != "" {
-				data, err := json.MarshalIndent(res, "", "  ")
-				if err != nil {
-					return err
-				}
-				if err := os.WriteFile(jsonPath, append(data, '\n'), 0o644); err != nil {
-					return err
-				}
+			if err := writeJSONFile(jsonPath, res); err != nil {
+				return err
 			}
 			if svgPath != "" {
 				f, err := os.Create(svgPath)
@@ -99,15 +172,7 @@ func newBenchBurstCommand() *cobra.Command {
 					return err
 				}
 			}
-			if err := c.Stop(); err != nil {
-				if logPath != "" {
-					if data, rerr := os.ReadFile(logPath); rerr == nil {
-						fmt.Fprintf(cmd.ErrOrStderr(), "orrery up's log:\n%s\n", lastLines(data, 30))
-					}
-				}
-				return fmt.Errorf("orrery up: %w", err)
-			}
-			return nil
+			return stopCluster(cmd, c, logPath)
 		},
 	}
 	f := cmd.Flags()

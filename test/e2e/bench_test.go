@@ -54,3 +54,17 @@ func TestBenchBurst(t *testing.T) {
 		}
 	}
 }
+
+// TestBenchList runs `orrery bench list` small.
+func TestBenchList(t *testing.T) {
+	t.Parallel()
+	out, err := exec.Command(binary, "bench", "list", "--pods", "30", "--nodes", "2", "--repeat", "1").Output()
+	if err != nil {
+		t.Fatalf("orrery bench list: %v\n%s", err, out)
+	}
+	for _, want := range []string{"list: 30 pods", "kubectl get pods -A (Table, pages of 500)", "all pods as JSON", "all pods as protobuf"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -1,0 +1,155 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"slices"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/client"
+)
+
+// ListConfig is the list scenario: Pods pods in one namespace, then LISTs of all pods
+// in every namespace as kubectl and controllers ask for them.
+type ListConfig struct {
+	Pods     int
+	Parallel int
+	// Repeat is how many times each LIST is timed; the median is reported.
+	Repeat int
+}
+
+// ListTiming is one kind of LIST: its median time and the bytes it answered.
+type ListTiming struct {
+	Name          string  `json:"name"`
+	MedianSeconds float64 `json:"medianSeconds"`
+	Bytes         int     `json:"bytes"`
+	Requests      int     `json:"requests"`
+}
+
+// ListResult is one run of the list scenario.
+type ListResult struct {
+	Pods    int          `json:"pods"`
+	Cluster string       `json:"cluster"`
+	Lists   []ListTiming `json:"lists"`
+}
+
+// The Accept headers of the lists: kubectl get's Table (in pages of 500, as kubectl
+// asks), and a controller's full list as JSON and as protobuf.
+const (
+	acceptTable    = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"
+	acceptJSON     = "application/json"
+	acceptProtobuf = "application/vnd.kubernetes.protobuf, application/json"
+)
+
+// List runs the list scenario against c.
+func List(ctx context.Context, c *Cluster, cfg ListConfig) (*ListResult, error) {
+	if cfg.Parallel <= 0 {
+		cfg.Parallel = 8
+	}
+	if cfg.Repeat <= 0 {
+		cfg.Repeat = 5
+	}
+	cl, err := client.New(c.Config)
+	if err != nil {
+		return nil, err
+	}
+	defer cl.Close()
+	ns := fmt.Sprintf("bench-list-%d", time.Now().UnixNano()%1_000_000)
+	if _, err := client.Resource[*api.Namespace](cl).Create(ctx, &api.Namespace{ObjectMeta: api.ObjectMeta{Name: ns}}); err != nil {
+		return nil, fmt.Errorf("create namespace: %w", err)
+	}
+	defer func() {
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		_ = client.Resource[*api.Namespace](cl).Delete(dctx, ns, nil)
+	}()
+	var mu sync.Mutex
+	seen := map[string]*podTimes{}
+	if err := create(ctx, cl, ns, BurstConfig{Pods: cfg.Pods, Parallel: cfg.Parallel}, &mu, func(name string) *podTimes {
+		t, ok := seen[name]
+		if !ok {
+			t = &podTimes{}
+			seen[name] = t
+		}
+		return t
+	}); err != nil {
+		return nil, err
+	}
+	res := &ListResult{Pods: cfg.Pods, Cluster: c.Name}
+	for _, l := range []struct {
+		name   string
+		accept string
+		limit  int
+	}{
+		{"kubectl get pods -A (Table, pages of 500)", acceptTable, 500},
+		{"all pods as JSON", acceptJSON, 0},
+		{"all pods as protobuf", acceptProtobuf, 0},
+	} {
+		var times []float64
+		var timing ListTiming
+		for range cfg.Repeat {
+			start := time.Now()
+			bytes, requests, err := listAll(ctx, cl, l.accept, l.limit)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", l.name, err)
+			}
+			times = append(times, time.Since(start).Seconds())
+			timing = ListTiming{Name: l.name, Bytes: bytes, Requests: requests}
+		}
+		slices.Sort(times)
+		timing.MedianSeconds = times[len(times)/2]
+		res.Lists = append(res.Lists, timing)
+	}
+	return res, nil
+}
+
+// listAll lists every pod with accept, in pages of limit (0: one request), and returns
+// the bytes and requests it took.
+func listAll(ctx context.Context, cl *client.Client, accept string, limit int) (int, int, error) {
+	bytes, requests, cont := 0, 0, ""
+	for {
+		q := url.Values{}
+		if limit > 0 {
+			q.Set("limit", fmt.Sprint(limit))
+		}
+		if cont != "" {
+			q.Set("continue", cont)
+		}
+		body, err := cl.Do(ctx, client.Request{Method: "GET", Path: "/api/v1/pods", Query: q, Accept: accept})
+		if err != nil {
+			return 0, 0, err
+		}
+		bytes += len(body)
+		requests++
+		if limit == 0 {
+			return bytes, requests, nil
+		}
+		var page struct {
+			Metadata struct {
+				Continue string `json:"continue"`
+			} `json:"metadata"`
+		}
+		if err := json.Unmarshal(body, &page); err != nil {
+			return 0, 0, err
+		}
+		if cont = page.Metadata.Continue; cont == "" {
+			return bytes, requests, nil
+		}
+	}
+}
+
+// WriteListTable writes r as a table for a terminal.
+func WriteListTable(w io.Writer, r *ListResult) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "scenario\tlist: %d pods, against %s\n", r.Pods, r.Cluster)
+	for _, l := range r.Lists {
+		fmt.Fprintf(tw, "%s\t%.3f s (median), %d requests, %.1f MB\n", l.Name, l.MedianSeconds, l.Requests, float64(l.Bytes)/1e6)
+	}
+	return tw.Flush()
+}
