@@ -74,6 +74,8 @@ type Cluster struct {
 	// Name describes it in the results ("orrery up", or the kubeconfig's server).
 	Name   string
 	Config client.Config
+	// Kubeconfig is the path of its kubeconfig, for tools such as kubectl.
+	Kubeconfig string
 	// Processes are the cluster's processes to measure, by name; empty for a remote
 	// cluster.
 	Processes map[string]int
@@ -95,7 +97,7 @@ func Connect(kubeconfig string) (*Cluster, error) {
 		return nil, err
 	}
 	cfg.QPS, cfg.Burst = -1, 0
-	return &Cluster{Name: cfg.Host, Config: cfg}, nil
+	return &Cluster{Name: cfg.Host, Config: cfg, Kubeconfig: kubeconfig}, nil
 }
 
 var kubeconfigLine = regexp.MustCompile(`^Kubeconfig: (\S+)`)
@@ -206,11 +208,12 @@ func Burst(ctx context.Context, c *Cluster, cfg BurstConfig) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, err := pods.Watch(ctx, client.ListOptions{ResourceVersion: list.ResourceVersion})
+	lastRV, rewatches := list.ResourceVersion, 0
+	w, err := pods.Watch(ctx, client.ListOptions{ResourceVersion: lastRV})
 	if err != nil {
 		return nil, err
 	}
-	defer w.Stop()
+	defer func() { w.Stop() }()
 
 	writes0, _ := apiWrites(ctx, cl)
 	before := usage(c.Processes)
@@ -238,7 +241,17 @@ func Burst(ctx context.Context, c *Cluster, cfg BurstConfig) (*Result, error) {
 		select {
 		case ev, ok := <-w.ResultChan():
 			if !ok {
-				return nil, errors.New("the pod watch ended")
+				// The server may end a watch (its timeout, or a watcher that fell
+				// behind): watch again from the last state seen, as a reflector does.
+				rewatches++
+				if rewatches > 10 {
+					return nil, errors.New("the pod watch ended ten times")
+				}
+				w.Stop()
+				if w, err = pods.Watch(ctx, client.ListOptions{ResourceVersion: lastRV}); err != nil {
+					return nil, fmt.Errorf("watch again from %s: %w", lastRV, err)
+				}
+				continue
 			}
 			p, isPod := ev.Object.(*api.Pod)
 			if !isPod {
@@ -247,6 +260,7 @@ func Burst(ctx context.Context, c *Cluster, cfg BurstConfig) (*Result, error) {
 				}
 				continue
 			}
+			lastRV = p.ResourceVersion
 			now := time.Now()
 			mu.Lock()
 			t := timesOf(p.Name)

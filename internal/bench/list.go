@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os/exec"
 	"slices"
 	"sync"
 	"text/tabwriter"
@@ -81,6 +82,7 @@ func List(ctx context.Context, c *Cluster, cfg ListConfig) (*ListResult, error) 
 	}); err != nil {
 		return nil, err
 	}
+	settle(ctx, cl, ns, cfg.Pods)
 	res := &ListResult{Pods: cfg.Pods, Cluster: c.Name}
 	for _, l := range []struct {
 		name   string
@@ -106,7 +108,56 @@ func List(ctx context.Context, c *Cluster, cfg ListConfig) (*ListResult, error) 
 		timing.MedianSeconds = times[len(times)/2]
 		res.Lists = append(res.Lists, timing)
 	}
+	// The real kubectl, when there is one: its own decoding and printing included.
+	if kubectl, err := exec.LookPath("kubectl"); err == nil && c.Kubeconfig != "" {
+		var times []float64
+		bytes := 0
+		for range cfg.Repeat {
+			start := time.Now()
+			out, err := exec.CommandContext(ctx, kubectl, "--kubeconfig", c.Kubeconfig, "get", "pods", "-A").Output()
+			if err != nil {
+				return nil, fmt.Errorf("kubectl get pods -A: %w", err)
+			}
+			times = append(times, time.Since(start).Seconds())
+			bytes = len(out)
+		}
+		slices.Sort(times)
+		res.Lists = append(res.Lists, ListTiming{Name: "kubectl get pods -A (the real kubectl, wall time)", MedianSeconds: times[len(times)/2], Bytes: bytes})
+	}
 	return res, nil
+}
+
+// settle waits, up to two minutes, for the cluster to be done with the pods (all
+// Running, or no change for five seconds), so that the lists are timed on a quiet
+// cluster.
+func settle(ctx context.Context, cl *client.Client, ns string, pods int) {
+	deadline := time.Now().Add(2 * time.Minute)
+	last, same := -1, 0
+	for time.Now().Before(deadline) && same < 5 {
+		l, err := client.Resource[*api.Pod](cl).Namespace(ns).List(ctx, client.ListOptions{ResourceVersion: "0"})
+		if err != nil {
+			return
+		}
+		running := 0
+		for _, p := range l.Items {
+			if p.Status.Phase == api.PodRunning {
+				running++
+			}
+		}
+		if running == pods {
+			return
+		}
+		if running == last {
+			same++
+		} else {
+			last, same = running, 0
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Second):
+		}
+	}
 }
 
 // listAll lists every pod with accept, in pages of limit (0: one request), and returns
