@@ -23,12 +23,14 @@ pods go through the pipeline. Without --kubeconfig each run starts a fresh
 simulated nodes), so the same numbers can be taken side by side.`,
 	}
 	cmd.AddCommand(newBenchBurstCommand(), newBenchListCommand())
+	cmd.PersistentFlags().String("memory-limit", "", `Go's soft memory limit of the orrery up it starts (GOMEMLIMIT, as "250MiB"); none by default`)
 	return cmd
 }
 
 // benchCluster is the cluster a bench command runs against: kubeconfig's, or a fresh
 // orrery up with nodes nodes (whose log path it returns, and which stop removes).
 func benchCluster(cmd *cobra.Command, kubeconfig string, nodes int) (c *bench.Cluster, logPath string, cleanup func(), err error) {
+	memoryLimit, _ := cmd.Flags().GetString("memory-limit")
 	if kubeconfig != "" {
 		c, err = bench.Connect(kubeconfig)
 		return c, "", func() {}, err
@@ -48,7 +50,7 @@ func benchCluster(cmd *cobra.Command, kubeconfig string, nodes int) (c *bench.Cl
 		return nil, "", nil, err
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "starting orrery up with %d nodes\n", nodes)
-	c, err = bench.StartUp(cmd.Context(), self, dir, nodes, log)
+	c, err = bench.StartUp(cmd.Context(), self, dir, nodes, memoryLimit, log)
 	cleanup = func() {
 		if c != nil {
 			c.Stop()

@@ -104,10 +104,14 @@ var kubeconfigLine = regexp.MustCompile(`^Kubeconfig: (\S+)`)
 
 // StartUp starts `orrery up` (the binary self, a path to this program) with nodes
 // simulated nodes in a fresh data directory under dir, and returns once it serves.
-// Its output goes to log.
-func StartUp(ctx context.Context, self, dir string, nodes int, log io.Writer) (*Cluster, error) {
+// Its output goes to log. memoryLimit, when set, is its Go soft memory limit
+// (GOMEMLIMIT, as "250MiB").
+func StartUp(ctx context.Context, self, dir string, nodes int, memoryLimit string, log io.Writer) (*Cluster, error) {
 	cmd := exec.Command(self, "up", "--data-dir", filepath.Join(dir, "data"), "--port", "0",
 		"--nodes", strconv.Itoa(nodes), "--log-level", "error")
+	if memoryLimit != "" {
+		cmd.Env = append(os.Environ(), "GOMEMLIMIT="+memoryLimit)
+	}
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = io.MultiWriter(log, pw), log
 	if err := cmd.Start(); err != nil {
@@ -153,6 +157,9 @@ func StartUp(ctx context.Context, self, dir string, nodes int, log io.Writer) (*
 			return nil, err
 		}
 		c.Name, c.Processes, c.stop = "orrery up", map[string]int{"orrery up": cmd.Process.Pid}, stop
+		if memoryLimit != "" {
+			c.Name += " (GOMEMLIMIT=" + memoryLimit + ")"
+		}
 		return c, nil
 	case err := <-exited:
 		return nil, fmt.Errorf("orrery up exited before it served: %v", err)
