@@ -22,7 +22,7 @@ pods go through the pipeline. Without --kubeconfig each run starts a fresh
 --kubeconfig it runs against that cluster (a real one included, with its own
 simulated nodes), so the same numbers can be taken side by side.`,
 	}
-	cmd.AddCommand(newBenchBurstCommand(), newBenchListCommand())
+	cmd.AddCommand(newBenchBurstCommand(), newBenchSteadyCommand(), newBenchListCommand())
 	cmd.PersistentFlags().String("memory-limit", "", `Go's soft memory limit of the orrery up it starts (GOMEMLIMIT, as "250MiB"); none by default`)
 	return cmd
 }
@@ -146,35 +146,7 @@ func newBenchBurstCommand() *cobra.Command {
   orrery bench burst --pods 5000 --nodes 100 --kubeconfig ~/.kube/config`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, logPath, cleanup, err := benchCluster(cmd, kubeconfig, cfg.Nodes)
-			if err != nil {
-				return err
-			}
-			defer cleanup()
-			cfg.Progress = func(p bench.Point) {
-				fmt.Fprintf(cmd.ErrOrStderr(), "%5.1fs  created %d  scheduled %d  Running %d\n", p.Seconds, p.Created, p.Scheduled, p.Running)
-			}
-			res, err := bench.Burst(cmd.Context(), c, cfg)
-			if err != nil {
-				return err
-			}
-			if err := bench.WriteTable(cmd.OutOrStdout(), res); err != nil {
-				return err
-			}
-			if err := writeJSONFile(jsonPath, res); err != nil {
-				return err
-			}
-			if svgPath != "" {
-				f, err := os.Create(svgPath)
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				if err := bench.WriteSVG(f, res); err != nil {
-					return err
-				}
-			}
-			return stopCluster(cmd, c, logPath)
+			return runPipeline(cmd, cfg, kubeconfig, jsonPath, svgPath)
 		},
 	}
 	f := cmd.Flags()
@@ -193,4 +165,69 @@ func newBenchBurstCommand() *cobra.Command {
 func lastLines(data []byte, n int) string {
 	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+// runPipeline runs the burst or steady scenario cfg describes and reports it.
+func runPipeline(cmd *cobra.Command, cfg bench.BurstConfig, kubeconfig, jsonPath, svgPath string) error {
+	c, logPath, cleanup, err := benchCluster(cmd, kubeconfig, cfg.Nodes)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	cfg.Progress = func(p bench.Point) {
+		fmt.Fprintf(cmd.ErrOrStderr(), "%5.1fs  created %d  scheduled %d  Running %d\n", p.Seconds, p.Created, p.Scheduled, p.Running)
+	}
+	res, err := bench.Burst(cmd.Context(), c, cfg)
+	if err != nil {
+		return err
+	}
+	if err := bench.WriteTable(cmd.OutOrStdout(), res); err != nil {
+		return err
+	}
+	if err := writeJSONFile(jsonPath, res); err != nil {
+		return err
+	}
+	if svgPath != "" {
+		f, err := os.Create(svgPath)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := bench.WriteSVG(f, res); err != nil {
+			return err
+		}
+	}
+	return stopCluster(cmd, c, logPath)
+}
+
+func newBenchSteadyCommand() *cobra.Command {
+	var (
+		cfg                           bench.BurstConfig
+		perSecond                     float64
+		duration                      time.Duration
+		kubeconfig, jsonPath, svgPath string
+	)
+	cmd := &cobra.Command{
+		Use:     "steady",
+		Short:   "Create pods at a steady rate for a while and time each until Running",
+		Example: `  orrery bench steady --rate 100 --duration 60s --nodes 100`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if perSecond <= 0 || duration <= 0 {
+				return fmt.Errorf("--rate and --duration must be positive")
+			}
+			cfg.Scenario, cfg.Rate, cfg.Pods = "steady", perSecond, int(perSecond*duration.Seconds())
+			return runPipeline(cmd, cfg, kubeconfig, jsonPath, svgPath)
+		},
+	}
+	f := cmd.Flags()
+	f.Float64Var(&perSecond, "rate", 100, "pods created per second")
+	f.DurationVar(&duration, "duration", time.Minute, "how long to create them")
+	f.IntVar(&cfg.Nodes, "nodes", 100, "simulated nodes of the orrery up it starts (reported only with --kubeconfig)")
+	f.IntVar(&cfg.Parallel, "parallel", 8, "concurrent creates")
+	f.DurationVar(&cfg.Timeout, "timeout", 10*time.Minute, "give up after this long")
+	f.StringVar(&kubeconfig, "kubeconfig", "", "run against this cluster instead of a fresh orrery up")
+	f.StringVar(&jsonPath, "json", "", "also write the results as JSON to this file")
+	f.StringVar(&svgPath, "svg", "", "also draw the pods created, scheduled and Running over time as SVG to this file")
+	return cmd
 }

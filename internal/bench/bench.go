@@ -5,6 +5,7 @@ package bench
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -20,6 +21,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/orrery-dev/orrery/api"
 	"github.com/orrery-dev/orrery/client"
@@ -172,7 +175,12 @@ func StartUp(ctx context.Context, self, dir string, nodes int, memoryLimit strin
 // BurstConfig is the burst scenario: Pods pods created as fast as Parallel clients
 // can, bare or through one Deployment, timed until every one is Running.
 type BurstConfig struct {
-	Pods       int
+	// Scenario names the run in the results. Empty means "burst".
+	Scenario string
+	Pods     int
+	// Rate, when positive, paces the creates at this many pods a second (the steady
+	// scenario) instead of as fast as the clients go.
+	Rate       float64
 	Nodes      int // reported; the cluster provides them
 	Deployment bool
 	Parallel   int
@@ -306,7 +314,7 @@ func Burst(ctx context.Context, c *Cluster, cfg BurstConfig) (*Result, error) {
 	mu.Lock()
 	defer mu.Unlock()
 	timeline = append(timeline, count(times, start, end))
-	res := &Result{Scenario: "burst", Pods: cfg.Pods, Nodes: cfg.Nodes, Cluster: c.Name, Timeline: timeline}
+	res := &Result{Scenario: cmp.Or(cfg.Scenario, "burst"), Pods: cfg.Pods, Nodes: cfg.Nodes, Cluster: c.Name, Timeline: timeline}
 	var toScheduled, toRunning []float64
 	var lastCreated, lastScheduled, lastRunning time.Time
 	for _, t := range times {
@@ -362,6 +370,10 @@ func create(ctx context.Context, cl *client.Client, ns string, cfg BurstConfig, 
 		return err
 	}
 	pods := client.Resource[*api.Pod](cl).Namespace(ns)
+	var limiter *rate.Limiter
+	if cfg.Rate > 0 {
+		limiter = rate.NewLimiter(rate.Limit(cfg.Rate), 1)
+	}
 	next := make(chan int)
 	var wg sync.WaitGroup
 	errs := make(chan error, cfg.Parallel)
@@ -385,6 +397,11 @@ func create(ctx context.Context, cl *client.Client, ns string, cfg BurstConfig, 
 	var err error
 feed:
 	for i := range cfg.Pods {
+		if limiter != nil {
+			if err = limiter.Wait(ctx); err != nil {
+				break
+			}
+		}
 		select {
 		case next <- i:
 		case err = <-errs:
