@@ -68,3 +68,17 @@ func TestBenchList(t *testing.T) {
 		}
 	}
 }
+
+// TestBenchSteady runs `orrery bench steady` briefly: 40 pods at 20 a second.
+func TestBenchSteady(t *testing.T) {
+	t.Parallel()
+	out, err := exec.Command(binary, "bench", "steady", "--rate", "20", "--duration", "2s", "--nodes", "2").Output()
+	if err != nil {
+		t.Fatalf("orrery bench steady: %v\n%s", err, out)
+	}
+	for _, want := range []string{"steady: 40 pods on 2 nodes", "create->Running", "pods/s"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+}
