@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/orrery-dev/orrery/internal/bench"
 )
@@ -151,13 +152,8 @@ func newBenchBurstCommand() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.IntVar(&cfg.Pods, "pods", 1000, "pods to create")
-	f.IntVar(&cfg.Nodes, "nodes", 100, "simulated nodes of the orrery up it starts (reported only with --kubeconfig)")
 	f.BoolVar(&cfg.Deployment, "deployment", false, "create the pods through one Deployment instead of bare")
-	f.IntVar(&cfg.Parallel, "parallel", 8, "concurrent creates of bare pods")
-	f.DurationVar(&cfg.Timeout, "timeout", 10*time.Minute, "give up after this long")
-	f.StringVar(&kubeconfig, "kubeconfig", "", "run against this cluster instead of a fresh orrery up")
-	f.StringVar(&jsonPath, "json", "", "also write the results as JSON to this file")
-	f.StringVar(&svgPath, "svg", "", "also draw the pods created, scheduled and Running over time as SVG to this file")
+	pipelineFlags(f, &cfg, &kubeconfig, &jsonPath, &svgPath)
 	return cmd
 }
 
@@ -223,11 +219,16 @@ func newBenchSteadyCommand() *cobra.Command {
 	f := cmd.Flags()
 	f.Float64Var(&perSecond, "rate", 100, "pods created per second")
 	f.DurationVar(&duration, "duration", time.Minute, "how long to create them")
-	f.IntVar(&cfg.Nodes, "nodes", 100, "simulated nodes of the orrery up it starts (reported only with --kubeconfig)")
-	f.IntVar(&cfg.Parallel, "parallel", 8, "concurrent creates")
-	f.DurationVar(&cfg.Timeout, "timeout", 10*time.Minute, "give up after this long")
-	f.StringVar(&kubeconfig, "kubeconfig", "", "run against this cluster instead of a fresh orrery up")
-	f.StringVar(&jsonPath, "json", "", "also write the results as JSON to this file")
-	f.StringVar(&svgPath, "svg", "", "also draw the pods created, scheduled and Running over time as SVG to this file")
+	pipelineFlags(f, &cfg, &kubeconfig, &jsonPath, &svgPath)
 	return cmd
+}
+
+// pipelineFlags are the flags burst and steady share.
+func pipelineFlags(f *pflag.FlagSet, cfg *bench.BurstConfig, kubeconfig, jsonPath, svgPath *string) {
+	f.IntVar(&cfg.Nodes, "nodes", 100, "simulated nodes of the orrery up it starts (reported only with --kubeconfig)")
+	f.IntVar(&cfg.Parallel, "parallel", 8, "concurrent creates of bare pods")
+	f.DurationVar(&cfg.Timeout, "timeout", 10*time.Minute, "give up after this long")
+	f.StringVar(kubeconfig, "kubeconfig", "", "run against this cluster instead of a fresh orrery up")
+	f.StringVar(jsonPath, "json", "", "also write the results as JSON to this file")
+	f.StringVar(svgPath, "svg", "", "also draw the pods created, scheduled and Running over time as SVG to this file")
 }

@@ -209,15 +209,11 @@ func Burst(ctx context.Context, c *Cluster, cfg BurstConfig) (*Result, error) {
 	defer cl.Close()
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
-	ns := fmt.Sprintf("bench-%d", time.Now().UnixNano()%1_000_000)
-	if _, err := client.Resource[*api.Namespace](cl).Create(ctx, &api.Namespace{ObjectMeta: api.ObjectMeta{Name: ns}}); err != nil {
-		return nil, fmt.Errorf("create namespace: %w", err)
+	ns, done, err := namespace(ctx, cl, "bench")
+	if err != nil {
+		return nil, err
 	}
-	defer func() {
-		dctx, dcancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		defer dcancel()
-		_ = client.Resource[*api.Namespace](cl).Delete(dctx, ns, nil)
-	}()
+	defer done()
 	pods := client.Resource[*api.Pod](cl).Namespace(ns)
 	list, err := pods.List(ctx, client.ListOptions{})
 	if err != nil {
@@ -338,6 +334,21 @@ func Burst(ctx context.Context, c *Cluster, cfg BurstConfig) (*Result, error) {
 		res.Processes = append(res.Processes, Process{Name: name, CPUSeconds: (after[name].CPU - before[name].CPU).Seconds(), PeakRSS: after[name].PeakRSS})
 	}
 	return res, nil
+}
+
+// namespace creates a namespace of its own for a run, and returns its name and a
+// function that deletes it (with everything in it).
+func namespace(ctx context.Context, cl *client.Client, prefix string) (string, func(), error) {
+	ns := fmt.Sprintf("%s-%d", prefix, time.Now().UnixNano()%1_000_000)
+	namespaces := client.Resource[*api.Namespace](cl)
+	if _, err := namespaces.Create(ctx, &api.Namespace{ObjectMeta: api.ObjectMeta{Name: ns}}); err != nil {
+		return "", nil, fmt.Errorf("create namespace: %w", err)
+	}
+	return ns, func() {
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		_ = namespaces.Delete(dctx, ns, nil)
+	}, nil
 }
 
 func mapsKeys[V any](m map[string]V) func(func(string) bool) {

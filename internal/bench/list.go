@@ -61,15 +61,11 @@ func List(ctx context.Context, c *Cluster, cfg ListConfig) (*ListResult, error) 
 		return nil, err
 	}
 	defer cl.Close()
-	ns := fmt.Sprintf("bench-list-%d", time.Now().UnixNano()%1_000_000)
-	if _, err := client.Resource[*api.Namespace](cl).Create(ctx, &api.Namespace{ObjectMeta: api.ObjectMeta{Name: ns}}); err != nil {
-		return nil, fmt.Errorf("create namespace: %w", err)
+	ns, done, err := namespace(ctx, cl, "bench-list")
+	if err != nil {
+		return nil, err
 	}
-	defer func() {
-		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		defer cancel()
-		_ = client.Resource[*api.Namespace](cl).Delete(dctx, ns, nil)
-	}()
+	defer done()
 	var mu sync.Mutex
 	seen := map[string]*podTimes{}
 	if err := create(ctx, cl, ns, BurstConfig{Pods: cfg.Pods, Parallel: cfg.Parallel}, &mu, func(name string) *podTimes {
