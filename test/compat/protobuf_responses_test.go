@@ -20,7 +20,6 @@ import (
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/cache"
 	"k8s.io/utils/ptr"
 )
 
@@ -95,21 +94,24 @@ func TestProtobufResponsesMatchJSON(t *testing.T) {
 	}
 
 	// Each kind: GET and LIST as protobuf and as JSON decode to equal objects.
-	for _, k := range []struct {
+	type kindCase struct {
 		name       string
+		gvr        schema.GroupVersionResource
 		rest       func(kubernetes.Interface) rest.Interface
 		collection string
 		object     string
-	}{
-		{"pods", func(c kubernetes.Interface) rest.Interface { return c.CoreV1().RESTClient() }, "/api/v1/namespaces/" + ns + "/pods", "web"},
-		{"nodes", func(c kubernetes.Interface) rest.Interface { return c.CoreV1().RESTClient() }, "/api/v1/nodes", "pbjson-node"},
-		{"namespaces", func(c kubernetes.Interface) rest.Interface { return c.CoreV1().RESTClient() }, "/api/v1/namespaces", ns},
-		{"events", func(c kubernetes.Interface) rest.Interface { return c.CoreV1().RESTClient() }, "/api/v1/namespaces/" + ns + "/events", "web.1"},
-		{"replicasets", func(c kubernetes.Interface) rest.Interface { return c.AppsV1().RESTClient() }, "/apis/apps/v1/namespaces/" + ns + "/replicasets", "web"},
-		{"deployments", func(c kubernetes.Interface) rest.Interface { return c.AppsV1().RESTClient() }, "/apis/apps/v1/namespaces/" + ns + "/deployments", "web"},
-		{"leases", func(c kubernetes.Interface) rest.Interface { return c.CoordinationV1().RESTClient() }, "/apis/coordination.k8s.io/v1/namespaces/" + ns + "/leases", "web"},
-		{"poddisruptionbudgets", func(c kubernetes.Interface) rest.Interface { return c.PolicyV1().RESTClient() }, "/apis/policy/v1/namespaces/" + ns + "/poddisruptionbudgets", "web"},
-	} {
+	}
+	kinds := []kindCase{
+		{"pods", schema.GroupVersionResource{Version: "v1", Resource: "pods"}, func(c kubernetes.Interface) rest.Interface { return c.CoreV1().RESTClient() }, "/api/v1/namespaces/" + ns + "/pods", "web"},
+		{"nodes", schema.GroupVersionResource{Version: "v1", Resource: "nodes"}, func(c kubernetes.Interface) rest.Interface { return c.CoreV1().RESTClient() }, "/api/v1/nodes", "pbjson-node"},
+		{"namespaces", schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}, func(c kubernetes.Interface) rest.Interface { return c.CoreV1().RESTClient() }, "/api/v1/namespaces", ns},
+		{"events", schema.GroupVersionResource{Version: "v1", Resource: "events"}, func(c kubernetes.Interface) rest.Interface { return c.CoreV1().RESTClient() }, "/api/v1/namespaces/" + ns + "/events", "web.1"},
+		{"replicasets", schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "replicasets"}, func(c kubernetes.Interface) rest.Interface { return c.AppsV1().RESTClient() }, "/apis/apps/v1/namespaces/" + ns + "/replicasets", "web"},
+		{"deployments", schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "deployments"}, func(c kubernetes.Interface) rest.Interface { return c.AppsV1().RESTClient() }, "/apis/apps/v1/namespaces/" + ns + "/deployments", "web"},
+		{"leases", schema.GroupVersionResource{Group: "coordination.k8s.io", Version: "v1", Resource: "leases"}, func(c kubernetes.Interface) rest.Interface { return c.CoordinationV1().RESTClient() }, "/apis/coordination.k8s.io/v1/namespaces/" + ns + "/leases", "web"},
+		{"poddisruptionbudgets", schema.GroupVersionResource{Group: "policy", Version: "v1", Resource: "poddisruptionbudgets"}, func(c kubernetes.Interface) rest.Interface { return c.PolicyV1().RESTClient() }, "/apis/policy/v1/namespaces/" + ns + "/poddisruptionbudgets", "web"},
+	}
+	for _, k := range kinds {
 		for _, path := range []string{k.collection + "/" + k.object, k.collection} {
 			fromPB, err := k.rest(pb).Get().AbsPath(path).Do(ctx).Get()
 			if err != nil {
@@ -191,26 +193,65 @@ func TestProtobufResponsesMatchJSON(t *testing.T) {
 		t.Errorf("watch events (-json +protobuf):\n%s\n%v", diff, gotPB)
 	}
 
-	// An informer over protobuf syncs the same nodes as a list over JSON.
+	// Informers over protobuf, one per kind, sync the objects a GET as JSON gives; a
+	// change made as JSON reaches each of them through its protobuf watch.
 	factory := informers.NewSharedInformerFactory(pb, 0)
-	nodes := factory.Core().V1().Nodes()
-	nodes.Informer()
+	generic := map[string]informers.GenericInformer{}
+	for _, k := range kinds {
+		inf, err := factory.ForResource(k.gvr)
+		if err != nil {
+			t.Fatalf("%s: %v", k.name, err)
+		}
+		generic[k.name] = inf
+		inf.Informer()
+	}
 	informerCtx, stop := context.WithCancel(ctx)
 	defer func() { stop(); factory.Shutdown() }()
 	factory.Start(informerCtx.Done())
-	if !cache.WaitForCacheSync(informerCtx.Done(), nodes.Informer().HasSynced) {
-		t.Fatal("node informer over protobuf did not sync")
+	for name, ok := range factory.WaitForCacheSync(informerCtx.Done()) {
+		if !ok {
+			t.Fatalf("informer of %v over protobuf did not sync", name)
+		}
 	}
-	cached, err := nodes.Lister().Get("pbjson-node")
-	if err != nil {
-		t.Fatal(err)
+	cachedOf := func(k kindCase) (runtime.Object, error) {
+		lister := generic[k.name].Lister()
+		if k.name == "nodes" || k.name == "namespaces" {
+			return lister.Get(k.object)
+		}
+		return lister.ByNamespace(ns).Get(k.object)
 	}
-	fromJSON, err := js.CoreV1().Nodes().Get(ctx, "pbjson-node", metav1.GetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(fromJSON, cached); diff != "" {
-		t.Errorf("informer's node over protobuf (-json +protobuf):\n%s", diff)
+	for _, k := range kinds {
+		if k.name == "pods" {
+			continue // deleted above
+		}
+		cached, err := cachedOf(k)
+		if err != nil {
+			t.Errorf("%s: informer over protobuf: %v", k.name, err)
+			continue
+		}
+		fromJSON, err := k.rest(js).Get().AbsPath(k.collection + "/" + k.object).Do(ctx).Get()
+		if err != nil {
+			t.Fatal(statusOf(err))
+		}
+		cached = cached.DeepCopyObject()
+		for _, o := range []runtime.Object{cached, fromJSON} {
+			o.GetObjectKind().SetGroupVersionKind(schema.GroupVersionKind{})
+		}
+		if diff := cmp.Diff(fromJSON, cached); diff != "" {
+			t.Errorf("%s: informer's object over protobuf (-json +protobuf):\n%s", k.name, diff)
+		}
+		if err := k.rest(js).Patch("application/merge-patch+json").AbsPath(k.collection + "/" + k.object).
+			Body([]byte(`{"metadata":{"labels":{"watched":"yes"}}}`)).Do(ctx).Error(); err != nil {
+			t.Fatalf("%s: patch: %s", k.name, statusOf(err))
+		}
+		poll(t, k.name+"'s change through the protobuf watch", func(context.Context) (bool, error) {
+			o, err := cachedOf(k)
+			if err != nil {
+				return false, err
+			}
+			m, err := meta.Accessor(o)
+			return err == nil && m.GetLabels()["watched"] == "yes", err
+		})
 	}
 	if bad, n := log.nonProtobufResponses(); len(bad) > 0 || n < 10 {
 		t.Errorf("%d protobuf responses; not protobuf: %v", n, bad)
