@@ -23,7 +23,7 @@ pods go through the pipeline. Without --kubeconfig each run starts a fresh
 --kubeconfig it runs against that cluster (a real one included, with its own
 simulated nodes), so the same numbers can be taken side by side.`,
 	}
-	cmd.AddCommand(newBenchBurstCommand(), newBenchSteadyCommand(), newBenchListCommand())
+	cmd.AddCommand(newBenchBurstCommand(), newBenchSteadyCommand(), newBenchListCommand(), newBenchFanoutCommand())
 	cmd.PersistentFlags().String("memory-limit", "", `Go's soft memory limit of the orrery up it starts (GOMEMLIMIT, as "250MiB"); none by default`)
 	return cmd
 }
@@ -231,4 +231,46 @@ func pipelineFlags(f *pflag.FlagSet, cfg *bench.BurstConfig, kubeconfig, jsonPat
 	f.StringVar(kubeconfig, "kubeconfig", "", "run against this cluster instead of a fresh orrery up")
 	f.StringVar(jsonPath, "json", "", "also write the results as JSON to this file")
 	f.StringVar(svgPath, "svg", "", "also draw the pods created, scheduled and Running over time as SVG to this file")
+}
+
+func newBenchFanoutCommand() *cobra.Command {
+	var (
+		cfg                  bench.FanoutConfig
+		nodes                int
+		kubeconfig, jsonPath string
+	)
+	cmd := &cobra.Command{
+		Use:     "fanout",
+		Short:   "Watch pods with W independent watchers while N pods are created; events delivered per second",
+		Example: `  orrery bench fanout --watchers 100 --pods 1000`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, logPath, cleanup, err := benchCluster(cmd, kubeconfig, nodes)
+			if err != nil {
+				return err
+			}
+			defer cleanup()
+			res, err := bench.Fanout(cmd.Context(), c, cfg)
+			if err != nil {
+				return err
+			}
+			if err := bench.WriteFanoutTable(cmd.OutOrStdout(), res); err != nil {
+				return err
+			}
+			if err := writeJSONFile(jsonPath, res); err != nil {
+				return err
+			}
+			return stopCluster(cmd, c, logPath)
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&cfg.Watchers, "watchers", 100, "independent watchers, each with its own connection")
+	f.IntVar(&cfg.Pods, "pods", 1000, "pods to create while they watch")
+	f.IntVar(&nodes, "nodes", 100, "simulated nodes of the orrery up it starts")
+	f.IntVar(&cfg.Parallel, "parallel", 8, "concurrent creates")
+	f.BoolVar(&cfg.JSON, "json-watchers", false, "watch as JSON instead of protobuf")
+	f.DurationVar(&cfg.Timeout, "timeout", 10*time.Minute, "give up after this long")
+	f.StringVar(&kubeconfig, "kubeconfig", "", "run against this cluster instead of a fresh orrery up")
+	f.StringVar(&jsonPath, "json", "", "also write the results as JSON to this file")
+	return cmd
 }

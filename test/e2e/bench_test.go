@@ -82,3 +82,17 @@ func TestBenchSteady(t *testing.T) {
 		}
 	}
 }
+
+// TestBenchFanout runs `orrery bench fanout` small: every watcher sees every pod.
+func TestBenchFanout(t *testing.T) {
+	t.Parallel()
+	out, err := exec.Command(binary, "bench", "fanout", "--watchers", "5", "--pods", "30", "--nodes", "2").Output()
+	if err != nil {
+		t.Fatalf("orrery bench fanout: %v\n%s", err, out)
+	}
+	for _, want := range []string{"fanout: 5 watchers (protobuf) of 30 pods", "events delivered", "server CPU per event"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+}
