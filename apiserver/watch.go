@@ -139,8 +139,12 @@ func (res *resource) watch(ctx context.Context, w http.ResponseWriter, r *http.R
 			}
 		}
 		first = false
-		if err := rc.Flush(); err != nil {
-			return
+		// Events already waiting go out in the same flush (fewer TLS records and
+		// syscalls when they come in bursts); the last of them flushes them all.
+		if len(watcher.ResultChan()) == 0 {
+			if err := rc.Flush(); err != nil {
+				return
+			}
 		}
 		events.Inc()
 		if ev.Type == api.Error {
