@@ -23,7 +23,7 @@ pods go through the pipeline. Without --kubeconfig each run starts a fresh
 --kubeconfig it runs against that cluster (a real one included, with its own
 simulated nodes), so the same numbers can be taken side by side.`,
 	}
-	cmd.AddCommand(newBenchBurstCommand(), newBenchSteadyCommand(), newBenchListCommand(), newBenchFanoutCommand())
+	cmd.AddCommand(newBenchBurstCommand(), newBenchSteadyCommand(), newBenchListCommand(), newBenchFanoutCommand(), newBenchSchedulerCommand())
 	cmd.PersistentFlags().String("memory-limit", "", `Go's soft memory limit of the orrery up it starts (GOMEMLIMIT, as "250MiB"); none by default`)
 	return cmd
 }
@@ -269,6 +269,54 @@ func newBenchFanoutCommand() *cobra.Command {
 	f.IntVar(&nodes, "nodes", 100, "simulated nodes of the orrery up it starts")
 	f.IntVar(&cfg.Parallel, "parallel", 8, "concurrent creates")
 	f.BoolVar(&cfg.JSON, "json-watchers", false, "watch as JSON instead of protobuf")
+	f.DurationVar(&cfg.Timeout, "timeout", 10*time.Minute, "give up after this long")
+	f.StringVar(&kubeconfig, "kubeconfig", "", "run against this cluster instead of a fresh orrery up")
+	f.StringVar(&jsonPath, "json", "", "also write the results as JSON to this file")
+	return cmd
+}
+
+func newBenchSchedulerCommand() *cobra.Command {
+	var (
+		cfg                  bench.SchedulerConfig
+		kubeconfig, jsonPath string
+	)
+	cmd := &cobra.Command{
+		Use:   "scheduler",
+		Short: "Create N pending pods, then time orrery scheduler alone (its own process) placing them",
+		Long: `Create N pods for a scheduler of their own (so that the cluster's scheduler leaves
+them pending), then start "orrery scheduler" for them as its own process against the
+cluster's apiserver and time it until every pod is bound: the time to its first
+binding (its caches filling), the pods bound per second after that, and its CPU and
+memory.`,
+		Example: `  orrery bench scheduler --pods 5000 --nodes 5000`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, logPath, cleanup, err := benchCluster(cmd, kubeconfig, cfg.Nodes)
+			if err != nil {
+				return err
+			}
+			defer cleanup()
+			self, err := os.Executable()
+			if err != nil {
+				return err
+			}
+			res, err := bench.Scheduler(cmd.Context(), c, self, cfg, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			if err := bench.WriteSchedulerTable(cmd.OutOrStdout(), res); err != nil {
+				return err
+			}
+			if err := writeJSONFile(jsonPath, res); err != nil {
+				return err
+			}
+			return stopCluster(cmd, c, logPath)
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&cfg.Pods, "pods", 5000, "pending pods to schedule")
+	f.IntVar(&cfg.Nodes, "nodes", 5000, "simulated nodes of the orrery up it starts (reported only with --kubeconfig)")
+	f.IntVar(&cfg.Parallel, "parallel", 8, "concurrent creates")
 	f.DurationVar(&cfg.Timeout, "timeout", 10*time.Minute, "give up after this long")
 	f.StringVar(&kubeconfig, "kubeconfig", "", "run against this cluster instead of a fresh orrery up")
 	f.StringVar(&jsonPath, "json", "", "also write the results as JSON to this file")

@@ -114,6 +114,9 @@ func (c *Controller) deleteContent(ctx context.Context, ns string) (remaining, e
 	var errs []error
 	background := api.DeletePropagationBackground
 	for _, kind := range c.client.Registry().Kinds() {
+		if err := ctx.Err(); err != nil {
+			return left, err // stopping: the next reconcile goes on
+		}
 		if !kind.Namespaced || !slices.Contains(kind.Verbs, "list") {
 			continue
 		}
@@ -130,6 +133,9 @@ func (c *Controller) deleteContent(ctx context.Context, ns string) (remaining, e
 			continue
 		}
 		for _, o := range list.Items {
+			if err := ctx.Err(); err != nil {
+				return left, err
+			}
 			if o.DeletionTimestamp == nil && slices.Contains(kind.Verbs, "delete") {
 				if err := mc.Delete(ctx, o.Name, &api.DeleteOptions{PropagationPolicy: &background}); err != nil && !client.IsNotFound(err) {
 					errs = append(errs, fmt.Errorf("%s %s: %w", kind.GroupResource(), o.Name, err))

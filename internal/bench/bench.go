@@ -187,6 +187,8 @@ type BurstConfig struct {
 	Timeout    time.Duration
 	// Progress, when set, is called about once a second with the counts.
 	Progress func(Point)
+	// schedulerName, when set, is the pods' spec.schedulerName.
+	schedulerName string
 }
 
 // podTimes is when the bench saw each pod created, scheduled and Running.
@@ -380,6 +382,7 @@ func create(ctx context.Context, cl *client.Client, ns string, cfg BurstConfig, 
 				Template: api.PodTemplateSpec{ObjectMeta: api.ObjectMeta{Labels: labels}, Spec: spec}}})
 		return err
 	}
+	spec.SchedulerName = cfg.schedulerName
 	pods := client.Resource[*api.Pod](cl).Namespace(ns)
 	var limiter *rate.Limiter
 	if cfg.Rate > 0 {

@@ -96,3 +96,18 @@ func TestBenchFanout(t *testing.T) {
 		}
 	}
 }
+
+// TestBenchScheduler runs `orrery bench scheduler` small: orrery scheduler alone binds
+// every pending pod.
+func TestBenchScheduler(t *testing.T) {
+	t.Parallel()
+	out, err := exec.Command(binary, "bench", "scheduler", "--pods", "50", "--nodes", "5").Output()
+	if err != nil {
+		t.Fatalf("orrery bench scheduler: %v\n%s", err, out)
+	}
+	for _, want := range []string{"scheduler: 50 pending pods on 5 nodes", "all bound", "process orrery scheduler"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+}
