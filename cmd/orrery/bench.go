@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -104,22 +105,9 @@ func newBenchListCommand() *cobra.Command {
 		Example: `  orrery bench list --pods 5000`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, logPath, cleanup, err := benchCluster(cmd, kubeconfig, nodes)
-			if err != nil {
-				return err
-			}
-			defer cleanup()
-			res, err := bench.List(cmd.Context(), c, cfg)
-			if err != nil {
-				return err
-			}
-			if err := bench.WriteListTable(cmd.OutOrStdout(), res); err != nil {
-				return err
-			}
-			if err := writeJSONFile(jsonPath, res); err != nil {
-				return err
-			}
-			return stopCluster(cmd, c, logPath)
+			return runScenario(cmd, kubeconfig, nodes, jsonPath, func(c *bench.Cluster) (*bench.ListResult, error) {
+				return bench.List(cmd.Context(), c, cfg)
+			}, bench.WriteListTable)
 		},
 	}
 	f := cmd.Flags()
@@ -163,35 +151,45 @@ func lastLines(data []byte, n int) string {
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
-// runPipeline runs the burst or steady scenario cfg describes and reports it.
+// runPipeline runs the burst or steady scenario cfg describes and reports it, with
+// its chart when svgPath is set.
 func runPipeline(cmd *cobra.Command, cfg bench.BurstConfig, kubeconfig, jsonPath, svgPath string) error {
-	c, logPath, cleanup, err := benchCluster(cmd, kubeconfig, cfg.Nodes)
-	if err != nil {
-		return err
-	}
-	defer cleanup()
 	cfg.Progress = func(p bench.Point) {
 		fmt.Fprintf(cmd.ErrOrStderr(), "%5.1fs  created %d  scheduled %d  Running %d\n", p.Seconds, p.Created, p.Scheduled, p.Running)
 	}
-	res, err := bench.Burst(cmd.Context(), c, cfg)
-	if err != nil {
-		return err
-	}
-	if err := bench.WriteTable(cmd.OutOrStdout(), res); err != nil {
-		return err
-	}
-	if err := writeJSONFile(jsonPath, res); err != nil {
-		return err
-	}
-	if svgPath != "" {
+	return runScenario(cmd, kubeconfig, cfg.Nodes, jsonPath, func(c *bench.Cluster) (*bench.Result, error) {
+		return bench.Burst(cmd.Context(), c, cfg)
+	}, func(w io.Writer, res *bench.Result) error {
+		if err := bench.WriteTable(w, res); err != nil || svgPath == "" {
+			return err
+		}
 		f, err := os.Create(svgPath)
 		if err != nil {
 			return err
 		}
 		defer f.Close()
-		if err := bench.WriteSVG(f, res); err != nil {
-			return err
-		}
+		return bench.WriteSVG(f, res)
+	})
+}
+
+// runScenario runs a scenario against the cluster the flags name (a fresh orrery up
+// by default), prints its table, writes its JSON when jsonPath is set, and stops the
+// cluster it started.
+func runScenario[R any](cmd *cobra.Command, kubeconfig string, nodes int, jsonPath string, run func(*bench.Cluster) (R, error), table func(io.Writer, R) error) error {
+	c, logPath, cleanup, err := benchCluster(cmd, kubeconfig, nodes)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	res, err := run(c)
+	if err != nil {
+		return err
+	}
+	if err := table(cmd.OutOrStdout(), res); err != nil {
+		return err
+	}
+	if err := writeJSONFile(jsonPath, res); err != nil {
+		return err
 	}
 	return stopCluster(cmd, c, logPath)
 }
@@ -245,22 +243,9 @@ func newBenchFanoutCommand() *cobra.Command {
 		Example: `  orrery bench fanout --watchers 100 --pods 1000`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, logPath, cleanup, err := benchCluster(cmd, kubeconfig, nodes)
-			if err != nil {
-				return err
-			}
-			defer cleanup()
-			res, err := bench.Fanout(cmd.Context(), c, cfg)
-			if err != nil {
-				return err
-			}
-			if err := bench.WriteFanoutTable(cmd.OutOrStdout(), res); err != nil {
-				return err
-			}
-			if err := writeJSONFile(jsonPath, res); err != nil {
-				return err
-			}
-			return stopCluster(cmd, c, logPath)
+			return runScenario(cmd, kubeconfig, nodes, jsonPath, func(c *bench.Cluster) (*bench.FanoutResult, error) {
+				return bench.Fanout(cmd.Context(), c, cfg)
+			}, bench.WriteFanoutTable)
 		},
 	}
 	f := cmd.Flags()
@@ -291,26 +276,13 @@ memory.`,
 		Example: `  orrery bench scheduler --pods 5000 --nodes 5000`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, logPath, cleanup, err := benchCluster(cmd, kubeconfig, cfg.Nodes)
-			if err != nil {
-				return err
-			}
-			defer cleanup()
 			self, err := os.Executable()
 			if err != nil {
 				return err
 			}
-			res, err := bench.Scheduler(cmd.Context(), c, self, cfg, cmd.ErrOrStderr())
-			if err != nil {
-				return err
-			}
-			if err := bench.WriteSchedulerTable(cmd.OutOrStdout(), res); err != nil {
-				return err
-			}
-			if err := writeJSONFile(jsonPath, res); err != nil {
-				return err
-			}
-			return stopCluster(cmd, c, logPath)
+			return runScenario(cmd, kubeconfig, cfg.Nodes, jsonPath, func(c *bench.Cluster) (*bench.SchedulerResult, error) {
+				return bench.Scheduler(cmd.Context(), c, self, cfg, cmd.ErrOrStderr())
+			}, bench.WriteSchedulerTable)
 		},
 	}
 	f := cmd.Flags()

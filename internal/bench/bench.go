@@ -196,6 +196,41 @@ type podTimes struct {
 	created, scheduled, running time.Time
 }
 
+// podLog records when each pod was created, scheduled and Running.
+type podLog struct {
+	mu   sync.Mutex
+	pods map[string]*podTimes
+}
+
+func newPodLog() *podLog { return &podLog{pods: map[string]*podTimes{}} }
+
+// of returns name's times, made on first use; the caller holds mu.
+func (l *podLog) of(name string) *podTimes {
+	t, ok := l.pods[name]
+	if !ok {
+		t = &podTimes{}
+		l.pods[name] = t
+	}
+	return t
+}
+
+// session is what a scenario runs in: a client of c, a context bounded by timeout and
+// a namespace of its own; done deletes the namespace and closes the client.
+func session(ctx context.Context, c *Cluster, prefix string, timeout time.Duration) (_ context.Context, _ *client.Client, ns string, done func(), err error) {
+	cl, err := client.New(c.Config)
+	if err != nil {
+		return nil, nil, "", nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ns, deleteNS, err := namespace(ctx, cl, prefix)
+	if err != nil {
+		cancel()
+		cl.Close()
+		return nil, nil, "", nil, err
+	}
+	return ctx, cl, ns, func() { deleteNS(); cancel(); cl.Close() }, nil
+}
+
 // Burst runs the burst scenario against c.
 func Burst(ctx context.Context, c *Cluster, cfg BurstConfig) (*Result, error) {
 	if cfg.Parallel <= 0 {
@@ -204,14 +239,7 @@ func Burst(ctx context.Context, c *Cluster, cfg BurstConfig) (*Result, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 10 * time.Minute
 	}
-	cl, err := client.New(c.Config)
-	if err != nil {
-		return nil, err
-	}
-	defer cl.Close()
-	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
-	defer cancel()
-	ns, done, err := namespace(ctx, cl, "bench")
+	ctx, cl, ns, done, err := session(ctx, c, "bench", cfg.Timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -231,19 +259,11 @@ func Burst(ctx context.Context, c *Cluster, cfg BurstConfig) (*Result, error) {
 	writes0, _ := apiWrites(ctx, cl)
 	before := usage(c.Processes)
 
-	var mu sync.Mutex
-	times := map[string]*podTimes{}
-	timesOf := func(name string) *podTimes {
-		t, ok := times[name]
-		if !ok {
-			t = &podTimes{}
-			times[name] = t
-		}
-		return t
-	}
+	log := newPodLog()
+	mu, times, timesOf := &log.mu, log.pods, log.of
 	start := time.Now()
 	createErr := make(chan error, 1)
-	go func() { createErr <- create(ctx, cl, ns, cfg, &mu, timesOf) }()
+	go func() { createErr <- create(ctx, cl, ns, cfg, log) }()
 
 	var timeline []Point
 	tick := time.NewTicker(100 * time.Millisecond)
@@ -371,7 +391,7 @@ func later(a, b time.Time) time.Time {
 }
 
 // create makes the pods: bare ones from Parallel workers, or one Deployment.
-func create(ctx context.Context, cl *client.Client, ns string, cfg BurstConfig, mu *sync.Mutex, timesOf func(string) *podTimes) error {
+func create(ctx context.Context, cl *client.Client, ns string, cfg BurstConfig, log *podLog) error {
 	spec := api.PodSpec{Containers: []api.Container{{Name: "app", Image: "registry.example/app:1",
 		Resources: api.ResourceRequirements{Requests: api.ResourceList{"cpu": api.MustParseQuantity("10m"), "memory": api.MustParseQuantity("16Mi")}}}}}
 	if cfg.Deployment {
@@ -396,11 +416,11 @@ func create(ctx context.Context, cl *client.Client, ns string, cfg BurstConfig, 
 			for i := range next {
 				name := fmt.Sprintf("pod-%05d", i)
 				now := time.Now()
-				mu.Lock()
-				if t := timesOf(name); t.created.IsZero() {
+				log.mu.Lock()
+				if t := log.of(name); t.created.IsZero() {
 					t.created = now
 				}
-				mu.Unlock()
+				log.mu.Unlock()
 				if _, err := pods.Create(ctx, &api.Pod{ObjectMeta: api.ObjectMeta{Name: name}, Spec: spec}); err != nil {
 					errs <- fmt.Errorf("create %s: %w", name, err)
 					return

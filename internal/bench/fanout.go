@@ -55,18 +55,13 @@ func Fanout(ctx context.Context, c *Cluster, cfg FanoutConfig) (*FanoutResult, e
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 10 * time.Minute
 	}
-	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
-	defer cancel()
-	cl, err := client.New(c.Config)
-	if err != nil {
-		return nil, err
-	}
-	defer cl.Close()
-	ns, done, err := namespace(ctx, cl, "bench-fanout")
+	ctx, cl, ns, done, err := session(ctx, c, "bench-fanout", cfg.Timeout)
 	if err != nil {
 		return nil, err
 	}
 	defer done()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	list, err := client.Resource[*api.Pod](cl).Namespace(ns).List(ctx, client.ListOptions{})
 	if err != nil {
 		return nil, err
@@ -122,16 +117,7 @@ func Fanout(ctx context.Context, c *Cluster, cfg FanoutConfig) (*FanoutResult, e
 	}
 	before := usage(c.Processes)
 	start := time.Now()
-	var mu sync.Mutex
-	times := map[string]*podTimes{}
-	if err := create(ctx, cl, ns, BurstConfig{Pods: cfg.Pods, Parallel: cfg.Parallel}, &mu, func(name string) *podTimes {
-		t, ok := times[name]
-		if !ok {
-			t = &podTimes{}
-			times[name] = t
-		}
-		return t
-	}); err != nil {
+	if err := create(ctx, cl, ns, BurstConfig{Pods: cfg.Pods, Parallel: cfg.Parallel}, newPodLog()); err != nil {
 		stop()
 		return nil, err
 	}

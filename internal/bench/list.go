@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os/exec"
 	"slices"
-	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -56,26 +55,12 @@ func List(ctx context.Context, c *Cluster, cfg ListConfig) (*ListResult, error) 
 	if cfg.Repeat <= 0 {
 		cfg.Repeat = 5
 	}
-	cl, err := client.New(c.Config)
-	if err != nil {
-		return nil, err
-	}
-	defer cl.Close()
-	ns, done, err := namespace(ctx, cl, "bench-list")
+	ctx, cl, ns, done, err := session(ctx, c, "bench-list", time.Hour)
 	if err != nil {
 		return nil, err
 	}
 	defer done()
-	var mu sync.Mutex
-	seen := map[string]*podTimes{}
-	if err := create(ctx, cl, ns, BurstConfig{Pods: cfg.Pods, Parallel: cfg.Parallel}, &mu, func(name string) *podTimes {
-		t, ok := seen[name]
-		if !ok {
-			t = &podTimes{}
-			seen[name] = t
-		}
-		return t
-	}); err != nil {
+	if err := create(ctx, cl, ns, BurstConfig{Pods: cfg.Pods, Parallel: cfg.Parallel}, newPodLog()); err != nil {
 		return nil, err
 	}
 	settle(ctx, cl, ns, cfg.Pods)

@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -55,13 +54,11 @@ func Scheduler(ctx context.Context, c *Cluster, self string, cfg SchedulerConfig
 	if c.Kubeconfig == "" {
 		return nil, fmt.Errorf("the scheduler scenario needs the cluster's kubeconfig")
 	}
-	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
-	defer cancel()
-	cl, err := client.New(c.Config)
+	ctx, cl, ns, done, err := session(ctx, c, "bench-scheduler", cfg.Timeout)
 	if err != nil {
 		return nil, err
 	}
-	defer cl.Close()
+	defer done()
 	// Every node registered first: the scheduler is timed, not the kubelet.
 	for {
 		l, err := client.Resource[*api.Node](cl).List(ctx, client.ListOptions{ResourceVersion: "0"})
@@ -77,21 +74,8 @@ func Scheduler(ctx context.Context, c *Cluster, self string, cfg SchedulerConfig
 		case <-time.After(500 * time.Millisecond):
 		}
 	}
-	ns, done, err := namespace(ctx, cl, "bench-scheduler")
-	if err != nil {
-		return nil, err
-	}
-	defer done()
-	var mu sync.Mutex
-	seen := map[string]*podTimes{}
-	if err := create(ctx, cl, ns, BurstConfig{Pods: cfg.Pods, Parallel: cfg.Parallel, schedulerName: benchSchedulerName}, &mu, func(name string) *podTimes {
-		t, ok := seen[name]
-		if !ok {
-			t = &podTimes{}
-			seen[name] = t
-		}
-		return t
-	}); err != nil {
+	created := newPodLog()
+	if err := create(ctx, cl, ns, BurstConfig{Pods: cfg.Pods, Parallel: cfg.Parallel, schedulerName: benchSchedulerName}, created); err != nil {
 		return nil, err
 	}
 	pods := client.Resource[*api.Pod](cl).Namespace(ns)
@@ -137,7 +121,7 @@ func Scheduler(ctx context.Context, c *Cluster, self string, cfg SchedulerConfig
 			if !isPod || p.Spec.NodeName == "" {
 				continue
 			}
-			t := seen[p.Name]
+			t := created.pods[p.Name]
 			if t == nil || !t.scheduled.IsZero() {
 				continue
 			}
