@@ -121,7 +121,7 @@ func (c *Client) Close() { c.http.CloseIdleConnections() }
 // is returned as an *api.Status.
 func (c *Client) Do(ctx context.Context, req Request) ([]byte, error) {
 	var out []byte
-	err := c.do(ctx, req, false, func(body io.Reader) error {
+	err := c.do(ctx, req, func(body io.Reader) error {
 		var err error
 		out, err = io.ReadAll(body)
 		return err
@@ -154,7 +154,7 @@ func (c *Client) doResponse(ctx context.Context, req Request, read func(*http.Re
 
 // do sends req and hands the successful response's body to read, within the
 // request's timeout.
-func (c *Client) do(ctx context.Context, req Request, _ bool, read func(io.Reader) error) error {
+func (c *Client) do(ctx context.Context, req Request, read func(io.Reader) error) error {
 	return c.doResponse(ctx, req, func(resp *http.Response) error { return read(resp.Body) })
 }
 

@@ -51,7 +51,7 @@ func (m *MetadataClient) Kind() api.KindInfo { return m.kind }
 // Get returns the metadata of the named object.
 func (m *MetadataClient) Get(ctx context.Context, name string) (*api.PartialObjectMetadata, error) {
 	obj := &api.PartialObjectMetadata{}
-	err := m.c.do(ctx, Request{Method: http.MethodGet, Path: resourcePath(m.kind, m.namespace, name, ""), Accept: acceptMetadata}, false,
+	err := m.c.do(ctx, Request{Method: http.MethodGet, Path: resourcePath(m.kind, m.namespace, name, ""), Accept: acceptMetadata},
 		func(body io.Reader) error { return json.NewDecoder(body).Decode(obj) })
 	if err != nil {
 		return nil, err
@@ -63,7 +63,7 @@ func (m *MetadataClient) Get(ctx context.Context, name string) (*api.PartialObje
 // kind that serves one: its desired and observed replicas and its pod selector.
 func (m *MetadataClient) Scale(ctx context.Context, name string) (*api.Scale, error) {
 	obj := &api.Scale{}
-	err := m.c.do(ctx, Request{Method: http.MethodGet, Path: resourcePath(m.kind, m.namespace, name, "scale")}, false,
+	err := m.c.do(ctx, Request{Method: http.MethodGet, Path: resourcePath(m.kind, m.namespace, name, "scale")},
 		func(body io.Reader) error { return json.NewDecoder(body).Decode(obj) })
 	if err != nil {
 		return nil, err
@@ -77,7 +77,7 @@ func (m *MetadataClient) Scale(ctx context.Context, name string) (*api.Scale, er
 func (m *MetadataClient) Patch(ctx context.Context, name string, pt PatchType, data []byte) (*api.PartialObjectMetadata, error) {
 	obj := &api.PartialObjectMetadata{}
 	err := m.c.do(ctx, Request{Method: http.MethodPatch, Path: resourcePath(m.kind, m.namespace, name, ""), Body: data,
-		ContentType: string(pt), Accept: acceptMetadata}, false,
+		ContentType: string(pt), Accept: acceptMetadata},
 		func(body io.Reader) error { return json.NewDecoder(body).Decode(obj) })
 	if err != nil {
 		return nil, err

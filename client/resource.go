@@ -246,7 +246,7 @@ func (r *ResourceClient[T]) List(ctx context.Context, opts ListOptions) (*List[T
 func list[T api.Object](ctx context.Context, c *Client, req Request) (*List[T], error) {
 	var meta api.ListMeta
 	var items []T
-	err := c.do(ctx, req, false, func(body io.Reader) error { return decodeList(body, &meta, &items) })
+	err := c.do(ctx, req, func(body io.Reader) error { return decodeList(body, &meta, &items) })
 	if err != nil {
 		return nil, err
 	}

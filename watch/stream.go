@@ -74,8 +74,10 @@ func (s *streamWatcher) receive() {
 	defer close(s.result)
 	defer s.stop()
 	body := &readErr{r: s.cfg.Body}
-	next := s.protobufEvents(body)
-	if s.cfg.Protobuf == nil {
+	var next func() (Event, error)
+	if s.cfg.Protobuf != nil {
+		next = s.protobufEvents(body)
+	} else {
 		dec := json.NewDecoder(body)
 		next = func() (Event, error) { return s.next(dec) }
 	}

@@ -80,7 +80,7 @@ func stopCluster(cmd *cobra.Command, c *bench.Cluster, logPath string) error {
 	return nil
 }
 
-// writeJSON writes v as indented JSON to path, when path is set.
+// writeJSONFile writes v as indented JSON to path, when path is set.
 func writeJSONFile(path string, v any) error {
 	if path == "" {
 		return nil

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"os/exec"
@@ -214,9 +215,13 @@ func (l *podLog) of(name string) *podTimes {
 	return t
 }
 
-// session is what a scenario runs in: a client of c, a context bounded by timeout and
-// a namespace of its own; done deletes the namespace and closes the client.
+// session is what a scenario runs in: a client of c, a context bounded by timeout
+// (zero: ten minutes) and a namespace of its own; done deletes the namespace and
+// closes the client.
 func session(ctx context.Context, c *Cluster, prefix string, timeout time.Duration) (_ context.Context, _ *client.Client, ns string, done func(), err error) {
+	if timeout <= 0 {
+		timeout = 10 * time.Minute
+	}
 	cl, err := client.New(c.Config)
 	if err != nil {
 		return nil, nil, "", nil, err
@@ -233,12 +238,6 @@ func session(ctx context.Context, c *Cluster, prefix string, timeout time.Durati
 
 // Burst runs the burst scenario against c.
 func Burst(ctx context.Context, c *Cluster, cfg BurstConfig) (*Result, error) {
-	if cfg.Parallel <= 0 {
-		cfg.Parallel = 8
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 10 * time.Minute
-	}
 	ctx, cl, ns, done, err := session(ctx, c, "bench", cfg.Timeout)
 	if err != nil {
 		return nil, err
@@ -352,7 +351,7 @@ func Burst(ctx context.Context, c *Cluster, cfg BurstConfig) (*Result, error) {
 		res.APIWritesPerSec = float64(res.APIWrites) / res.AllRunning
 	}
 	after := usage(c.Processes)
-	for _, name := range slices.Sorted(mapsKeys(after)) {
+	for _, name := range slices.Sorted(maps.Keys(after)) {
 		res.Processes = append(res.Processes, Process{Name: name, CPUSeconds: (after[name].CPU - before[name].CPU).Seconds(), PeakRSS: after[name].PeakRSS})
 	}
 	return res, nil
@@ -373,16 +372,6 @@ func namespace(ctx context.Context, cl *client.Client, prefix string) (string, f
 	}, nil
 }
 
-func mapsKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
-}
-
 func later(a, b time.Time) time.Time {
 	if b.After(a) {
 		return b
@@ -392,6 +381,9 @@ func later(a, b time.Time) time.Time {
 
 // create makes the pods: bare ones from Parallel workers, or one Deployment.
 func create(ctx context.Context, cl *client.Client, ns string, cfg BurstConfig, log *podLog) error {
+	if cfg.Parallel <= 0 {
+		cfg.Parallel = 8
+	}
 	spec := api.PodSpec{Containers: []api.Container{{Name: "app", Image: "registry.example/app:1",
 		Resources: api.ResourceRequirements{Requests: api.ResourceList{"cpu": api.MustParseQuantity("10m"), "memory": api.MustParseQuantity("16Mi")}}}}}
 	if cfg.Deployment {

@@ -49,12 +49,6 @@ type FanoutResult struct {
 // Fanout runs the fanout scenario against c. Each watcher counts the ADDED events of
 // the pods created (one per pod), so every watcher is done when it has seen them all.
 func Fanout(ctx context.Context, c *Cluster, cfg FanoutConfig) (*FanoutResult, error) {
-	if cfg.Parallel <= 0 {
-		cfg.Parallel = 8
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 10 * time.Minute
-	}
 	ctx, cl, ns, done, err := session(ctx, c, "bench-fanout", cfg.Timeout)
 	if err != nil {
 		return nil, err

@@ -49,9 +49,6 @@ const (
 
 // List runs the list scenario against c.
 func List(ctx context.Context, c *Cluster, cfg ListConfig) (*ListResult, error) {
-	if cfg.Parallel <= 0 {
-		cfg.Parallel = 8
-	}
 	if cfg.Repeat <= 0 {
 		cfg.Repeat = 5
 	}

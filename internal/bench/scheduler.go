@@ -45,12 +45,6 @@ const benchSchedulerName = "orrery-bench-scheduler"
 
 // Scheduler runs the scheduler scenario against c with the orrery binary self.
 func Scheduler(ctx context.Context, c *Cluster, self string, cfg SchedulerConfig, log io.Writer) (*SchedulerResult, error) {
-	if cfg.Parallel <= 0 {
-		cfg.Parallel = 8
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 10 * time.Minute
-	}
 	if c.Kubeconfig == "" {
 		return nil, fmt.Errorf("the scheduler scenario needs the cluster's kubeconfig")
 	}
