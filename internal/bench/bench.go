@@ -71,6 +71,55 @@ type Result struct {
 	APIWritesPerSec   float64     `json:"apiWritesPerSecond"`
 	Processes         []Process   `json:"processes"`
 	Timeline          []Point     `json:"timeline"`
+	// Latency is the histogram of create->scheduled and create->Running.
+	Latency []Bucket `json:"latency"`
+}
+
+// Bucket is one bar of a latency histogram: the pods whose latency was in
+// (previous bucket's Le, Le] seconds.
+type Bucket struct {
+	Le        float64 `json:"le"`
+	Scheduled int     `json:"scheduled"`
+	Running   int     `json:"running"`
+}
+
+// histogramBuckets is how many bars a latency histogram has.
+const histogramBuckets = 20
+
+// histogram counts toScheduled and toRunning (seconds) in histogramBuckets buckets of
+// one width, from 0 to the largest latency rounded up to a round width.
+func histogram(toScheduled, toRunning []float64) []Bucket {
+	largest := 0.0
+	for _, v := range slices.Concat(toScheduled, toRunning) {
+		largest = max(largest, v)
+	}
+	if largest <= 0 {
+		return nil
+	}
+	width := roundUp(largest / histogramBuckets)
+	buckets := make([]Bucket, histogramBuckets)
+	for i := range buckets {
+		buckets[i].Le = width * float64(i+1)
+	}
+	at := func(v float64) *Bucket { return &buckets[min(histogramBuckets-1, max(0, int(math.Ceil(v/width))-1))] }
+	for _, v := range toScheduled {
+		at(v).Scheduled++
+	}
+	for _, v := range toRunning {
+		at(v).Running++
+	}
+	return buckets
+}
+
+// roundUp is the smallest of 1, 2 and 5 times a power of ten that is at least v (> 0).
+func roundUp(v float64) float64 {
+	p := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*p >= v*(1-1e-9) {
+			return m * p
+		}
+	}
+	return 10 * p
 }
 
 // Cluster is what a scenario runs against.
@@ -345,6 +394,7 @@ func Burst(ctx context.Context, c *Cluster, cfg BurstConfig) (*Result, error) {
 	}
 	res.AllCreated, res.AllScheduled, res.AllRunning = lastCreated.Sub(start).Seconds(), lastScheduled.Sub(start).Seconds(), lastRunning.Sub(start).Seconds()
 	res.PodsPerSecond = float64(cfg.Pods) / res.AllRunning
+	res.Latency = histogram(toScheduled, toRunning)
 	res.CreateToScheduled, res.CreateToRunning = percentiles(toScheduled), percentiles(toRunning)
 	if writes1, err := apiWrites(ctx, cl); err == nil {
 		res.APIWrites = writes1 - writes0

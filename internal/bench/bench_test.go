@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bytes"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -42,7 +43,8 @@ func TestReport(t *testing.T) {
 	t.Parallel()
 	r := &Result{Scenario: "burst", Pods: 10, Nodes: 2, Cluster: `a<b"`, AllRunning: 3,
 		Timeline:  []Point{{0, 0, 0, 0}, {1, 10, 5, 2}, {3, 10, 10, 10}},
-		Processes: []Process{{Name: "orrery up", CPUSeconds: 1.5, PeakRSS: 64 << 20}}}
+		Processes: []Process{{Name: "orrery up", CPUSeconds: 1.5, PeakRSS: 64 << 20}},
+		Latency:   []Bucket{{Le: 1, Scheduled: 4, Running: 0}, {Le: 2, Scheduled: 6, Running: 3}, {Le: 3, Running: 7}}}
 	var table, svg bytes.Buffer
 	if err := WriteTable(&table, r); err != nil {
 		t.Fatal(err)
@@ -53,7 +55,35 @@ func TestReport(t *testing.T) {
 	if err := WriteSVG(&svg, r); err != nil {
 		t.Fatal(err)
 	}
-	if s := svg.String(); !strings.Contains(s, "a&lt;b&quot;") || strings.Count(s, "<polyline") != 3 || !strings.HasSuffix(s, "</svg>\n") {
+	if s := svg.String(); !strings.Contains(s, "a&lt;b&quot;") || strings.Count(s, "<polyline") != 3 || strings.Count(s, "<rect") != 1+4 || !strings.HasSuffix(s, "</svg>\n") {
 		t.Errorf("svg:\n%s", s)
+	}
+}
+
+func TestHistogram(t *testing.T) {
+	t.Parallel()
+	// The largest latency, 3.7 s, makes bars of 0.2 s (3.7/20 rounded up to 1, 2 or 5
+	// times a power of ten).
+	got := histogram([]float64{0.05, 0.2, 0.21}, []float64{0.5, 3.7, 0})
+	if len(got) != histogramBuckets || got[0].Le != 0.2 || got[histogramBuckets-1].Le != 4 {
+		t.Fatalf("buckets: %+v", got)
+	}
+	want := map[int]Bucket{0: {Le: 0.2, Scheduled: 2, Running: 1}, 1: {Le: 0.4, Scheduled: 1}, 2: {Le: 0.6000000000000001, Running: 1}, 18: {Le: 3.8000000000000003, Running: 1}}
+	for i, b := range got {
+		w, ok := want[i]
+		if !ok {
+			w = Bucket{Le: b.Le}
+		}
+		if b.Scheduled != w.Scheduled || b.Running != w.Running {
+			t.Errorf("bucket %d (le %.2f): %+v, want %+v", i, b.Le, b, w)
+		}
+	}
+	if got := histogram(nil, nil); got != nil {
+		t.Errorf("histogram of nothing: %+v", got)
+	}
+	for _, c := range []struct{ v, want float64 }{{0.185, 0.2}, {0.2, 0.2}, {0.3, 0.5}, {7, 10}, {12, 20}} {
+		if got := roundUp(c.v); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("roundUp(%v) = %v, want %v", c.v, got, c.want)
+		}
 	}
 }
