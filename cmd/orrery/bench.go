@@ -2,9 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,7 +27,10 @@ pods go through the pipeline. Without --kubeconfig each run starts a fresh
 simulated nodes), so the same numbers can be taken side by side.`,
 	}
 	cmd.AddCommand(newBenchBurstCommand(), newBenchSteadyCommand(), newBenchListCommand(), newBenchFanoutCommand(), newBenchSchedulerCommand())
-	cmd.PersistentFlags().String("memory-limit", "", `Go's soft memory limit of the orrery up it starts (GOMEMLIMIT, as "250MiB"); none by default`)
+	pf := cmd.PersistentFlags()
+	pf.String("memory-limit", "", `Go's soft memory limit of the orrery up it starts (GOMEMLIMIT, as "250MiB"); none by default`)
+	pf.Bool("split", false, "start every component as its own process (orrery apiserver, controller-manager, scheduler, kubelet) instead of one orrery up, and measure each")
+	pf.StringToString("process", nil, "with --kubeconfig: the cluster's processes on this machine to measure, as name=pid (kube-apiserver=123,etcd=456)")
 	return cmd
 }
 
@@ -33,9 +38,22 @@ simulated nodes), so the same numbers can be taken side by side.`,
 // orrery up with nodes nodes (whose log path it returns, and which stop removes).
 func benchCluster(cmd *cobra.Command, kubeconfig string, nodes int) (c *bench.Cluster, logPath string, cleanup func(), err error) {
 	memoryLimit, _ := cmd.Flags().GetString("memory-limit")
+	split, _ := cmd.Flags().GetBool("split")
+	procs, _ := cmd.Flags().GetStringToString("process")
 	if kubeconfig != "" {
-		c, err = bench.Connect(kubeconfig)
-		return c, "", func() {}, err
+		if c, err = bench.Connect(kubeconfig); err != nil {
+			return nil, "", nil, err
+		}
+		c.Processes = map[string]int{}
+		for name, pid := range procs {
+			if c.Processes[name], err = strconv.Atoi(pid); err != nil {
+				return nil, "", nil, fmt.Errorf("--process %s=%s: not a process id", name, pid)
+			}
+		}
+		return c, "", func() {}, nil
+	}
+	if len(procs) > 0 {
+		return nil, "", nil, errors.New("--process names the processes of a --kubeconfig cluster; the bench measures those it starts")
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -45,14 +63,18 @@ func benchCluster(cmd *cobra.Command, kubeconfig string, nodes int) (c *bench.Cl
 	if err != nil {
 		return nil, "", nil, err
 	}
-	logPath = dir + "/orrery-up.log"
+	start, what := bench.StartUp, "orrery up"
+	if split {
+		start, what = bench.StartSplit, "orrery apiserver, controller-manager, scheduler and kubelet"
+	}
+	logPath = dir + "/orrery.log"
 	log, err := os.Create(logPath)
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, "", nil, err
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "starting orrery up with %d nodes\n", nodes)
-	c, err = bench.StartUp(cmd.Context(), self, dir, nodes, memoryLimit, log)
+	fmt.Fprintf(cmd.ErrOrStderr(), "starting %s with %d nodes\n", what, nodes)
+	c, err = start(cmd.Context(), self, dir, nodes, memoryLimit, log)
 	cleanup = func() {
 		if c != nil {
 			c.Stop()
@@ -72,10 +94,10 @@ func stopCluster(cmd *cobra.Command, c *bench.Cluster, logPath string) error {
 	if err := c.Stop(); err != nil {
 		if logPath != "" {
 			if data, rerr := os.ReadFile(logPath); rerr == nil {
-				fmt.Fprintf(cmd.ErrOrStderr(), "orrery up's log:\n%s\n", lastLines(data, 30))
+				fmt.Fprintf(cmd.ErrOrStderr(), "the cluster's log:\n%s\n", lastLines(data, 30))
 			}
 		}
-		return fmt.Errorf("orrery up: %w", err)
+		return err
 	}
 	return nil
 }

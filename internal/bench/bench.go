@@ -4,23 +4,17 @@
 package bench
 
 import (
-	"bufio"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"math"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -120,106 +114,6 @@ func roundUp(v float64) float64 {
 		}
 	}
 	return 10 * p
-}
-
-// Cluster is what a scenario runs against.
-type Cluster struct {
-	// Name describes it in the results ("orrery up", or the kubeconfig's server).
-	Name   string
-	Config client.Config
-	// Kubeconfig is the path of its kubeconfig, for tools such as kubectl.
-	Kubeconfig string
-	// Processes are the cluster's processes to measure, by name; empty for a remote
-	// cluster.
-	Processes map[string]int
-	stop      func() error
-}
-
-// Stop stops a cluster the bench started, once; it does nothing for one it was given.
-func (c *Cluster) Stop() error {
-	if c.stop == nil {
-		return nil
-	}
-	return c.stop()
-}
-
-// Connect returns the cluster of a kubeconfig.
-func Connect(kubeconfig string) (*Cluster, error) {
-	cfg, err := client.LoadConfig(kubeconfig, "")
-	if err != nil {
-		return nil, err
-	}
-	cfg.QPS, cfg.Burst = -1, 0
-	return &Cluster{Name: cfg.Host, Config: cfg, Kubeconfig: kubeconfig}, nil
-}
-
-var kubeconfigLine = regexp.MustCompile(`^Kubeconfig: (\S+)`)
-
-// StartUp starts `orrery up` (the binary self, a path to this program) with nodes
-// simulated nodes in a fresh data directory under dir, and returns once it serves.
-// Its output goes to log. memoryLimit, when set, is its Go soft memory limit
-// (GOMEMLIMIT, as "250MiB").
-func StartUp(ctx context.Context, self, dir string, nodes int, memoryLimit string, log io.Writer) (*Cluster, error) {
-	cmd := exec.Command(self, "up", "--data-dir", filepath.Join(dir, "data"), "--port", "0",
-		"--nodes", strconv.Itoa(nodes), "--log-level", "error")
-	if memoryLimit != "" {
-		cmd.Env = append(os.Environ(), "GOMEMLIMIT="+memoryLimit)
-	}
-	pr, pw := io.Pipe()
-	cmd.Stdout, cmd.Stderr = io.MultiWriter(log, pw), log
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	exited := make(chan error, 1)
-	go func() {
-		err := cmd.Wait()
-		pw.Close()
-		exited <- err
-	}()
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			if m := kubeconfigLine.FindStringSubmatch(sc.Text()); m != nil {
-				select {
-				case found <- m[1]:
-				default:
-				}
-			}
-		}
-	}()
-	var once sync.Once
-	var stopErr error
-	stop := func() error {
-		once.Do(func() {
-			_ = cmd.Process.Signal(syscall.SIGINT)
-			select {
-			case stopErr = <-exited:
-			case <-time.After(30 * time.Second):
-				_ = cmd.Process.Kill()
-				stopErr = errors.New("orrery up did not stop within 30 s of SIGINT")
-			}
-		})
-		return stopErr
-	}
-	select {
-	case path := <-found:
-		c, err := Connect(path)
-		if err != nil {
-			_ = stop()
-			return nil, err
-		}
-		c.Name, c.Processes, c.stop = "orrery up", map[string]int{"orrery up": cmd.Process.Pid}, stop
-		if memoryLimit != "" {
-			c.Name += " (GOMEMLIMIT=" + memoryLimit + ")"
-		}
-		return c, nil
-	case err := <-exited:
-		return nil, fmt.Errorf("orrery up exited before it served: %v", err)
-	case <-ctx.Done():
-		_ = stop()
-		return nil, ctx.Err()
-	}
 }
 
 // BurstConfig is the burst scenario: Pods pods created as fast as Parallel clients

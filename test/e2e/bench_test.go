@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,10 +13,15 @@ import (
 )
 
 // TestBenchBurst runs `orrery bench burst` small, bare and through a Deployment: it
-// starts its own orrery up, prints the table, and writes the JSON and the chart.
+// starts its own orrery up (or, with --split, a process per component), prints the
+// table, and writes the JSON and the chart.
 func TestBenchBurst(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{{}, {"--deployment"}} {
+	for _, args := range [][]string{{}, {"--deployment"}, {"--split"}} {
+		processes := []string{"orrery up"}
+		if slices.Contains(args, "--split") {
+			processes = []string{"apiserver", "controller-manager", "kubelet", "scheduler"}
+		}
 		dir := t.TempDir()
 		jsonPath, svgPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.svg")
 		cmd := exec.Command(binary, append([]string{"bench", "burst", "--pods", "60", "--nodes", "3", "--timeout", "2m",
@@ -28,7 +34,7 @@ func TestBenchBurst(t *testing.T) {
 			}
 			t.Fatalf("orrery bench burst %v: %v\n%s\n%s", args, err, out, stderr)
 		}
-		for _, want := range []string{"all Running", "create->Running", "API writes", "process orrery up"} {
+		for _, want := range append([]string{"all Running", "create->Running", "API writes"}, processes...) {
 			if !strings.Contains(string(out), want) {
 				t.Errorf("table lacks %q:\n%s", want, out)
 			}
@@ -44,12 +50,26 @@ func TestBenchBurst(t *testing.T) {
 		// Bare pods: a create, a bind and a status write each at least; through a
 		// Deployment also the ReplicaSet's and Deployment's own.
 		if r.Pods != 60 || r.AllRunning <= 0 || r.AllRunning < r.AllScheduled || r.CreateToRunning.Max <= 0 ||
-			r.APIWrites < 3*60 || len(r.Processes) != 1 || r.Processes[0].CPUSeconds <= 0 || r.Processes[0].PeakRSS <= 0 ||
-			len(r.Timeline) == 0 || r.Timeline[len(r.Timeline)-1].Running != 60 {
+			r.APIWrites < 3*60 || len(r.Timeline) == 0 || r.Timeline[len(r.Timeline)-1].Running != 60 {
 			t.Errorf("result %v: %s", args, data)
 		}
+		if len(r.Processes) != len(processes) {
+			t.Errorf("processes %v: %+v, want %q", args, r.Processes, processes)
+		}
+		for i, p := range r.Processes {
+			if i < len(processes) && p.Name != processes[i] || p.CPUSeconds <= 0 || p.PeakRSS <= 0 {
+				t.Errorf("process %v: %+v", args, p)
+			}
+		}
+		scheduled, running := 0, 0
+		for _, b := range r.Latency {
+			scheduled, running = scheduled+b.Scheduled, running+b.Running
+		}
+		if scheduled != 60 || running != 60 {
+			t.Errorf("latency histogram %v counts %d scheduled and %d Running: %+v", args, scheduled, running, r.Latency)
+		}
 		svg, err := os.ReadFile(svgPath)
-		if err != nil || !strings.HasPrefix(string(svg), "<svg") || strings.Count(string(svg), "<polyline") != 3 {
+		if err != nil || !strings.HasPrefix(string(svg), "<svg") || strings.Count(string(svg), "<polyline") != 3 || !strings.Contains(string(svg), "latency from create") {
 			t.Errorf("chart: %v\n%.300s", err, svg)
 		}
 	}
@@ -108,6 +128,35 @@ func TestBenchScheduler(t *testing.T) {
 	for _, want := range []string{"scheduler: 50 pending pods on 5 nodes", "all bound", "process orrery scheduler"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestBenchProcessFlag: --process names the processes of a cluster given by
+// --kubeconfig; a bad one, or one without --kubeconfig, is refused before any load.
+func TestBenchProcessFlag(t *testing.T) {
+	t.Parallel()
+	// A cluster nobody serves: the flags are checked before it is reached.
+	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := os.WriteFile(kubeconfig, []byte(`apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: u, user: {token: t}}]
+contexts: [{name: c, context: {cluster: c, user: u}}]
+current-context: c
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--process", "etcd=1"}, "--process names the processes of a --kubeconfig cluster"},
+		{[]string{"--process", "etcd=one", "--kubeconfig", kubeconfig}, "--process etcd=one: not a process id"},
+	} {
+		out, err := exec.Command(binary, append([]string{"bench", "burst", "--pods", "1"}, c.args...)...).CombinedOutput()
+		if err == nil || !strings.Contains(string(out), c.want) {
+			t.Errorf("orrery bench burst %v: %v\n%s", c.args, err, out)
 		}
 	}
 }
