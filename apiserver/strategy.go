@@ -22,14 +22,19 @@ import (
 // storageCodec keeps objects of a kind with a protobuf message in etcd in Kubernetes'
 // protobuf encoding, as kube-apiserver does; it reads JSON too (what earlier versions
 // stored), so existing data needs no migration.
-type storageCodec struct{ kind api.KindInfo }
+type storageCodec struct {
+	kind api.KindInfo
+	// strings shares the strings of the objects decoded from etcd, of which the
+	// watch cache holds several versions each.
+	strings *protobuf.Strings
+}
 
 // codecOf is the storage codec of kind: protobuf when it has a message, else JSON (nil).
 func codecOf(kind api.KindInfo) storage.Codec {
 	if kind.Protobuf == nil {
 		return nil
 	}
-	return storageCodec{kind}
+	return storageCodec{kind, protobuf.NewStrings(0)}
 }
 
 func (c storageCodec) Encode(obj api.Object) ([]byte, error) {
@@ -38,7 +43,7 @@ func (c storageCodec) Encode(obj api.Object) ([]byte, error) {
 
 func (c storageCodec) Decode(data []byte, into api.Object) error {
 	if protobuf.IsBody(data) {
-		return protobuf.Unmarshal(data, c.kind.Protobuf, into)
+		return protobuf.UnmarshalWith(data, c.kind.Protobuf, into, c.strings)
 	}
 	return json.Unmarshal(data, into)
 }

@@ -17,6 +17,8 @@ import (
 
 	"go.uber.org/zap"
 	"golang.org/x/time/rate"
+
+	"github.com/orrery-dev/orrery/apiserver/protobuf"
 )
 
 // Client is a REST client for one apiserver. Create it with New; it is safe for
@@ -28,6 +30,9 @@ type Client struct {
 	limiter *rate.Limiter // nil means no limit
 	logger  *zap.Logger
 	auth    string // Authorization header value; "" means none
+	// strings shares the strings of the objects it decodes from protobuf, so that
+	// the caches built from them (informers) hold one copy of each recurring one.
+	strings *protobuf.Strings
 }
 
 // Request is one REST call. Path is absolute ("/api/v1/namespaces/default/pods").
@@ -57,10 +62,11 @@ func New(cfg Config) (*Client, error) {
 		}
 	}
 	c := &Client{
-		cfg:    cfg,
-		base:   base,
-		http:   &http.Client{Transport: rt},
-		logger: cfg.Logger.Named("client").With(zap.String("host", cfg.Host)),
+		cfg:     cfg,
+		base:    base,
+		http:    &http.Client{Transport: rt},
+		logger:  cfg.Logger.Named("client").With(zap.String("host", cfg.Host)),
+		strings: protobuf.NewStrings(0),
 	}
 	if cfg.QPS > 0 {
 		c.limiter = rate.NewLimiter(rate.Limit(cfg.QPS), cfg.Burst)

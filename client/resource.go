@@ -187,7 +187,7 @@ func (r *ResourceClient[T]) object(ctx context.Context, req Request) (T, error) 
 			if err != nil {
 				return err
 			}
-			return protobuf.Unmarshal(data, r.pb, obj)
+			return protobuf.UnmarshalWith(data, r.pb, obj, r.c.strings)
 		}
 		return json.NewDecoder(resp.Body).Decode(obj)
 	})
@@ -226,7 +226,7 @@ func (r *ResourceClient[T]) List(ctx context.Context, opts ListOptions) (*List[T
 		items = []T{}
 		meta, err = protobuf.ListItems(raw, func(msg []byte) error {
 			item := r.kind.New().(T)
-			if err := protobuf.UnmarshalMessage(msg, r.pb, item); err != nil {
+			if err := protobuf.UnmarshalMessageWith(msg, r.pb, item, r.c.strings); err != nil {
 				return fmt.Errorf("decode list item %d: %w", len(items), err)
 			}
 			tm := item.GetTypeMeta()
@@ -286,7 +286,7 @@ func (c *Client) watchWith(ctx context.Context, req Request, newObj func() api.O
 	}
 	cfg := watch.StreamConfig{Body: body, New: newObj, Cancel: cancel}
 	if framed {
-		cfg.Protobuf = pb
+		cfg.Protobuf, cfg.Strings = pb, c.strings
 	}
 	return watch.NewStreamWatcher(cfg), nil
 }

@@ -28,6 +28,9 @@ type StreamConfig struct {
 	// four-byte big-endian length and a WatchEvent), whose objects are decoded with
 	// this message straight into the objects New makes.
 	Protobuf *protoschema.Message
+	// Strings, when set, shares the strings of the objects decoded from protobuf
+	// (see protobuf.Strings).
+	Strings *protobuf.Strings
 }
 
 // maxFrame bounds one frame of a protobuf watch stream, as the apiserver bounds a
@@ -132,7 +135,7 @@ func (s *streamWatcher) protobufEvents(body io.Reader) func() (Event, error) {
 			if st, ok := v.(*api.Status); ok {
 				return protobuf.Unmarshal(obj, protoschema.Status, st)
 			}
-			return protobuf.Unmarshal(obj, s.cfg.Protobuf, v)
+			return protobuf.UnmarshalWith(obj, s.cfg.Protobuf, v, s.cfg.Strings)
 		})
 	}
 }

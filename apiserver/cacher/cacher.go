@@ -351,7 +351,9 @@ func (c *Cacher) follow(ctx context.Context) (relist bool, err error) {
 	c.mu.RLock()
 	from := c.rev
 	c.mu.RUnlock()
-	w, err := c.st.Watch(ctx, "", storage.WatchOptions{ResourceVersion: from, ProgressNotify: true})
+	// The cache holds the last state of every key, so storage need not send the
+	// previous values (etcd reads each one from its backend).
+	w, err := c.st.Watch(ctx, "", storage.WatchOptions{ResourceVersion: from, ProgressNotify: true, WithoutPrevious: true})
 	if err != nil {
 		return false, err
 	}

@@ -58,9 +58,15 @@ func (d *dispatcher) flush() {
 	objs := make([]*object, len(d.batch))
 	for i, ev := range d.batch {
 		c.metrics.eventReceived()
-		c.stamp(ev.Object)
 		m := ev.Object.GetObjectMeta()
-		objs[i] = c.newObject(storage.ObjectKey(m.Namespace, m.Name), ev.Object, ev.Revision)
+		key := storage.ObjectKey(m.Namespace, m.Name)
+		if ev.Type == api.Deleted {
+			// Storage sends only the key: the last state is the cache's own (below).
+			objs[i] = &object{key: key}
+			continue
+		}
+		c.stamp(ev.Object)
+		objs[i] = c.newObject(key, ev.Object, ev.Revision)
 	}
 
 	applied := d.applied[:0]
@@ -68,18 +74,26 @@ func (d *dispatcher) flush() {
 	for i, ev := range d.batch {
 		cur := objs[i]
 		prev := c.objs[cur.key]
+		if ev.Type == api.Deleted {
+			if prev == nil {
+				// A key the cache does not hold (its state never decoded): a
+				// deletion of nothing, as a watch from storage drops it too.
+				c.rev = max(c.rev, ev.Revision)
+				continue
+			}
+			cur = prev.at(c, ev.Revision)
+		}
 		e := &event{cur: cur, prev: prev, rev: ev.Revision, at: now}
 		switch {
 		case ev.Type == api.Deleted:
 			e.typ = api.Deleted
-			if prev != nil {
-				c.deleteLocked(prev)
-			}
+			c.deleteLocked(prev)
 		case prev == nil:
 			e.typ = api.Added
 			c.setLocked(cur, nil)
 		default:
 			e.typ = api.Modified
+			cur.shareFields(prev)
 			c.setLocked(cur, prev)
 		}
 		c.seq++

@@ -2,6 +2,7 @@ package cacher
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"sync"
 	"time"
@@ -71,15 +72,28 @@ type event struct {
 	gone     *object
 }
 
+// shareFields makes o hold prev's field set when the two are equal, as they are for
+// most changes (a status update leaves a pod's selectable fields alone), so that the
+// versions of an object in the cache hold one set between them.
+func (o *object) shareFields(prev *object) {
+	if maps.Equal(o.fields, prev.fields) {
+		o.fields = prev.fields
+	}
+}
+
+// at is o's state at revision rev (o's last state when it was deleted at rev): a copy
+// whose resourceVersion is rev, with o's attributes.
+func (o *object) at(c *Cacher, rev int64) *object {
+	obj := withResourceVersion(o.obj, storage.FormatResourceVersion(rev))
+	a := &object{key: o.key, ns: o.ns, obj: obj, rev: rev, labels: o.labels, fields: o.fields, enc: c.encode}
+	a.encoded = a.encode
+	return a
+}
+
 // goneObject is prev at the event's revision: what a watcher for which the object
 // stopped matching receives as DELETED. It is made once, for all such watchers.
 func (e *event) goneObject(c *Cacher) *object {
-	e.goneOnce.Do(func() {
-		obj := withResourceVersion(e.prev.obj, storage.FormatResourceVersion(e.rev))
-		g := &object{key: e.prev.key, ns: e.prev.ns, obj: obj, rev: e.rev, labels: e.prev.labels, fields: e.prev.fields, enc: c.encode}
-		g.encoded = g.encode
-		e.gone = g
-	})
+	e.goneOnce.Do(func() { e.gone = e.prev.at(c, e.rev) })
 	return e.gone
 }
 

@@ -1,6 +1,7 @@
 package cacher
 
 import (
+	"reflect"
 	"testing"
 	"time"
 )
@@ -103,5 +104,20 @@ func TestNextBookmark(t *testing.T) {
 				t.Errorf("got %s, want %s", got.Sub(now), tc.want.Sub(now))
 			}
 		})
+	}
+}
+
+func TestVersionsShareEqualFieldSets(t *testing.T) {
+	t.Parallel()
+	prev := &object{fields: map[string]string{"metadata.name": "a", "status.phase": "Pending"}}
+	same := &object{fields: map[string]string{"metadata.name": "a", "status.phase": "Pending"}}
+	changed := &object{fields: map[string]string{"metadata.name": "a", "status.phase": "Running"}}
+	same.shareFields(prev)
+	changed.shareFields(prev)
+	if reflect.ValueOf(same.fields).UnsafePointer() != reflect.ValueOf(prev.fields).UnsafePointer() {
+		t.Error("an equal field set is not shared")
+	}
+	if changed.fields["status.phase"] != "Running" || prev.fields["status.phase"] != "Pending" {
+		t.Errorf("a changed field set was shared: %v, prev %v", changed.fields, prev.fields)
 	}
 }

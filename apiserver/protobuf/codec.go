@@ -33,6 +33,9 @@ type fieldPlan struct {
 	goTyp reflect.Type
 	omit  omitMode
 	sub   *plan // for messages (and inlined ones, on the same struct type)
+	// unique marks a string that identifies one object (ObjectMeta's name, uid and
+	// resourceVersion): a Strings table does not look it up.
+	unique bool
 }
 
 // omitMode is the JSON tag's rule for leaving a field out: the protobuf encoding
@@ -105,6 +108,7 @@ func (p *plan) build() {
 	p.fields = make([]fieldPlan, 0, len(fields))
 	for _, f := range fields {
 		fp := fieldPlan{f: f, tag: binary.AppendUvarint(nil, uint64(f.Num)<<3|uint64(f.Kind.WireType()))}
+		fp.unique = p.m == protoschema.ObjectMeta && (f.Name == "name" || f.Name == "uid" || f.Name == "resourceVersion")
 		switch {
 		case f.Kind == protoschema.KindInline:
 			sub, err := planFor(p.t, f.Message)
@@ -334,11 +338,17 @@ func Envelope(body []byte) (apiVersion, kind string, raw []byte, err error) {
 // struct that m describes, straight into the Go type; fields the type does not model
 // are skipped. An object with a TypeMeta gets the envelope's apiVersion and kind.
 func Unmarshal(body []byte, m *protoschema.Message, obj any) error {
+	return UnmarshalWith(body, m, obj, nil)
+}
+
+// UnmarshalWith is Unmarshal sharing the strings it decodes through strs (see
+// Strings); a nil strs shares nothing.
+func UnmarshalWith(body []byte, m *protoschema.Message, obj any, strs *Strings) error {
 	apiVersion, kind, raw, err := Envelope(body)
 	if err != nil {
 		return err
 	}
-	if err := UnmarshalMessage(raw, m, obj); err != nil {
+	if err := UnmarshalMessageWith(raw, m, obj, strs); err != nil {
 		return fmt.Errorf("decode %s: %w", kind, err)
 	}
 	if o, ok := obj.(interface{ GetTypeMeta() *api.TypeMeta }); ok {
@@ -351,6 +361,12 @@ func Unmarshal(body []byte, m *protoschema.Message, obj any) error {
 // UnmarshalMessage decodes a message without an envelope into obj, a pointer to a
 // struct that m describes.
 func UnmarshalMessage(raw []byte, m *protoschema.Message, obj any) error {
+	return UnmarshalMessageWith(raw, m, obj, nil)
+}
+
+// UnmarshalMessageWith is UnmarshalMessage sharing the strings it decodes through
+// strs (see Strings); a nil strs shares nothing.
+func UnmarshalMessageWith(raw []byte, m *protoschema.Message, obj any, strs *Strings) error {
 	v := reflect.ValueOf(obj)
 	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
 		return fmt.Errorf("protobuf: cannot decode into %T: not a pointer to a struct", obj)
@@ -359,7 +375,7 @@ func UnmarshalMessage(raw []byte, m *protoschema.Message, obj any) error {
 	if err != nil {
 		return err
 	}
-	return p.decode(raw, v.Elem(), 1)
+	return p.decode(raw, v.Elem(), 1, strs)
 }
 
 // ListItems calls item with the message of each item of a list's message (field 2),
@@ -632,7 +648,7 @@ func (fp *fieldPlan) appendMap(b []byte, v reflect.Value) ([]byte, error) {
 var errWire = errors.New("wrong wire type")
 
 // decode reads a message into struct value v (addressable).
-func (p *plan) decode(data []byte, v reflect.Value, depth int) error {
+func (p *plan) decode(data []byte, v reflect.Value, depth int, strs *Strings) error {
 	if depth > maxDepth {
 		return errTooDeep
 	}
@@ -669,12 +685,12 @@ func (p *plan) decode(data []byte, v reflect.Value, depth int) error {
 			return err
 		}
 		if fp.f.Kind == protoschema.KindInline {
-			if err := fp.sub.decode(b, v, depth+1); err != nil {
+			if err := fp.sub.decode(b, v, depth+1, strs); err != nil {
 				return err
 			}
 			continue
 		}
-		if err := fp.decodeValue(v.FieldByIndex(fp.index), scalar, b, depth); err != nil {
+		if err := fp.decodeValue(v.FieldByIndex(fp.index), scalar, b, depth, strs); err != nil {
 			return fmt.Errorf("%s.%s: %w", p.m.Name(), fp.f.Name, err)
 		}
 	}
@@ -682,10 +698,10 @@ func (p *plan) decode(data []byte, v reflect.Value, depth int) error {
 }
 
 // decodeValue sets the Go field fv from one occurrence of the field.
-func (fp *fieldPlan) decodeValue(fv reflect.Value, scalar uint64, b []byte, depth int) error {
+func (fp *fieldPlan) decodeValue(fv reflect.Value, scalar uint64, b []byte, depth int, strs *Strings) error {
 	switch fp.f.Kind {
 	case protoschema.KindStringMap, protoschema.KindQuantityMap, protoschema.KindTimeMap:
-		return fp.decodeEntry(fv, b)
+		return fp.decodeEntry(fv, b, strs)
 	}
 	target := fv
 	if fp.f.Repeated {
@@ -699,7 +715,11 @@ func (fp *fieldPlan) decodeValue(fv reflect.Value, scalar uint64, b []byte, dept
 	}
 	switch fp.f.Kind {
 	case protoschema.KindString:
-		target.SetString(string(b))
+		if fp.unique {
+			target.SetString(string(b))
+		} else {
+			target.SetString(strs.string(b))
+		}
 	case protoschema.KindBool:
 		target.SetBool(scalar != 0)
 	case protoschema.KindInt32:
@@ -707,7 +727,7 @@ func (fp *fieldPlan) decodeValue(fv reflect.Value, scalar uint64, b []byte, dept
 	case protoschema.KindInt64:
 		target.SetInt(int64(scalar))
 	case protoschema.KindMessage:
-		if err := fp.sub.decode(b, target, depth+1); err != nil {
+		if err := fp.sub.decode(b, target, depth+1, strs); err != nil {
 			return err
 		}
 	case protoschema.KindTime:
@@ -749,7 +769,7 @@ func (fp *fieldPlan) decodeValue(fv reflect.Value, scalar uint64, b []byte, dept
 }
 
 // decodeEntry adds one map entry (key = 1, value = 2) to map field fv.
-func (fp *fieldPlan) decodeEntry(fv reflect.Value, b []byte) error {
+func (fp *fieldPlan) decodeEntry(fv reflect.Value, b []byte, strs *Strings) error {
 	r := reader{buf: b}
 	var key string
 	var val reflect.Value
@@ -769,12 +789,12 @@ func (fp *fieldPlan) decodeEntry(fv reflect.Value, b []byte) error {
 			return err
 		}
 		if num == 1 {
-			key = string(data)
+			key = strs.string(data)
 			continue
 		}
 		switch fp.f.Kind {
 		case protoschema.KindStringMap:
-			val = reflect.ValueOf(string(data))
+			val = reflect.ValueOf(strs.string(data))
 		case protoschema.KindQuantityMap:
 			q, err := readQuantity(data, 3)
 			if err != nil {

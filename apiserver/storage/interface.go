@@ -178,6 +178,12 @@ type WatchOptions struct {
 	// events with a Bookmark event whose InitialEventsEnd is true (Kubernetes'
 	// sendInitialEvents).
 	InitialEventsEnd bool
+	// WithoutPrevious does not ask etcd for each change's previous value, which etcd
+	// reads from its backend for every event it sends. A DELETED event may then carry
+	// only the object's namespace, name and resourceVersion: this is for a reader that
+	// keeps the last state of every key itself, as the watch cache does. It cannot be
+	// combined with a Predicate, which needs the previous state.
+	WithoutPrevious bool
 }
 
 // Event is one change seen by a watch.

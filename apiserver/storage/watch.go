@@ -45,6 +45,9 @@ func (s *Store) Watch(ctx context.Context, prefix string, opts WatchOptions) (Wa
 		}
 	}
 	pred := opts.Predicate
+	if opts.WithoutPrevious && !pred.Empty() {
+		return nil, errors.New("storage: a watch without previous values cannot filter by a predicate")
+	}
 	if pred.Attrs == nil {
 		pred.Attrs = s.attrs
 	}
@@ -119,7 +122,10 @@ func (w *etcdWatcher) run(ctx context.Context) {
 		}
 	}
 
-	opts := []clientv3.OpOption{clientv3.WithPrefix(), clientv3.WithRev(fromRev), clientv3.WithPrevKV()}
+	opts := []clientv3.OpOption{clientv3.WithPrefix(), clientv3.WithRev(fromRev)}
+	if !w.opts.WithoutPrevious {
+		opts = append(opts, clientv3.WithPrevKV())
+	}
 	if w.opts.ProgressNotify {
 		opts = append(opts, clientv3.WithProgressNotify())
 	}
@@ -209,10 +215,9 @@ func (w *etcdWatcher) convert(ev *clientv3.Event) (Event, bool) {
 			return Event{}, false
 		}
 		if prev == nil {
-			// The previous value is gone (compacted): all that is left is the key.
-			prev = s.newFunc()
-			m := prev.GetObjectMeta()
-			m.Namespace, m.Name = splitKey(key)
+			// The previous value is gone (compacted) or was not asked for: all
+			// that is left is the key.
+			prev = w.keyOnly(key)
 		}
 		if w.filter && !w.pred.Matches(prev) {
 			return Event{}, false
@@ -223,6 +228,10 @@ func (w *etcdWatcher) convert(ev *clientv3.Event) (Event, bool) {
 	if err != nil {
 		if ev.IsCreate() {
 			return Event{}, false
+		}
+		if w.opts.WithoutPrevious {
+			// The reader knows the last state; for it, that state is deleted.
+			return deleted(w.keyOnly(key), rev), true
 		}
 		decodePrev()
 		if prev == nil || (w.filter && !w.pred.Matches(prev)) {
@@ -250,6 +259,14 @@ func (w *etcdWatcher) convert(ev *clientv3.Event) (Event, bool) {
 		return deleted(prev, rev), true
 	}
 	return Event{}, false
+}
+
+// keyOnly is an object of the watched kind with only the namespace and name of key.
+func (w *etcdWatcher) keyOnly(key string) api.Object {
+	obj := w.s.newFunc()
+	m := obj.GetObjectMeta()
+	m.Namespace, m.Name = splitKey(key)
+	return obj
 }
 
 // deleted is the DELETED event for the last state last, at revision rev: as in

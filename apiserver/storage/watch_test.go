@@ -7,6 +7,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/api/labels"
 	"github.com/orrery-dev/orrery/apiserver/storage"
 	"github.com/orrery-dev/orrery/apiserver/storage/storagetest"
 	"github.com/orrery-dev/orrery/internal/testutil"
@@ -53,6 +54,49 @@ func TestTransactionChangesAreMarked(t *testing.T) {
 		ev := <-w.ResultChan()
 		if ev.Type != api.Added || ev.Object.GetObjectMeta().Name != wt.name || ev.More != wt.more {
 			t.Fatalf("got %s %v more=%v, want ADDED %s more=%v", ev.Type, ev.Object, ev.More, wt.name, wt.more)
+		}
+	}
+}
+
+// TestWatchWithoutPrevious: a watch that does not ask for previous values sends a
+// deletion, and a change to a state that does not decode, as a DELETED event with
+// only the key and the revision; it refuses a predicate, which needs them.
+func TestWatchWithoutPrevious(t *testing.T) {
+	e := testutil.StartEtcd(t)
+	st, err := storage.New(storage.Config{Client: e.Client, Prefix: e.Prefix + "/widgets", NewFunc: storagetest.NewWidget})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	if _, err := st.Watch(ctx, "", storage.WatchOptions{WithoutPrevious: true, Predicate: storage.Predicate{Label: labels.SelectorFromSet(labels.Set{"k": "v"})}}); err == nil {
+		t.Error("a watch without previous values took a predicate")
+	}
+	for _, name := range []string{"a", "b"} {
+		w := &storagetest.Widget{ObjectMeta: api.ObjectMeta{Namespace: "ns", Name: name, Labels: map[string]string{"k": "v"}}}
+		if _, err := st.Create(ctx, storage.ObjectKey("ns", name), w); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start, err := st.CurrentRevision(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := st.Watch(ctx, "", storage.WatchOptions{ResourceVersion: start, WithoutPrevious: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+	if _, err := st.Delete(ctx, storage.ObjectKey("ns", "a"), storage.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Client.Put(ctx, e.Prefix+"/widgets/ns/b", "{"); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"a", "b"} {
+		ev := <-w.ResultChan()
+		m := ev.Object.GetObjectMeta()
+		if ev.Type != api.Deleted || m.Namespace != "ns" || m.Name != name || m.Labels != nil || m.ResourceVersion != storage.FormatResourceVersion(ev.Revision) {
+			t.Errorf("got %s %+v at %d, want DELETED of ns/%s with only its key", ev.Type, m, ev.Revision, name)
 		}
 	}
 }

@@ -1,0 +1,53 @@
+package protobuf
+
+import "sync"
+
+// Strings shares the strings that recur across decoded objects (namespaces, label
+// keys and values, images, owner references, condition types and reasons, node
+// names, ...): a decoder that is given one looks each string up before allocating it,
+// so that the objects a cache holds share one copy of each. Strings are immutable, so
+// the sharing is invisible to readers.
+//
+// The table is bounded: once it holds max strings it starts over, so strings unique
+// to one object cost it nothing lasting and it never grows with the number of
+// objects. Strings that identify one object (its name, uid and resourceVersion) and
+// long ones are never looked up. A Strings is safe for concurrent use; the zero
+// value is not usable, and a nil *Strings shares nothing.
+type Strings struct {
+	mu    sync.Mutex
+	table map[string]string
+	max   int
+}
+
+// DefaultStringsSize is the bound NewStrings(0) uses.
+const DefaultStringsSize = 16384
+
+// maxSharedLen is the longest string a Strings looks up.
+const maxSharedLen = 128
+
+// NewStrings returns a table of at most max shared strings (DefaultStringsSize when
+// max <= 0).
+func NewStrings(max int) *Strings {
+	if max <= 0 {
+		max = DefaultStringsSize
+	}
+	return &Strings{table: make(map[string]string, min(max, 1024)), max: max}
+}
+
+// string returns b as a string, shared with an earlier equal one when s holds it.
+func (s *Strings) string(b []byte) string {
+	if s == nil || len(b) == 0 || len(b) > maxSharedLen {
+		return string(b)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if v, ok := s.table[string(b)]; ok { // no allocation for the lookup
+		return v
+	}
+	if len(s.table) >= s.max {
+		clear(s.table)
+	}
+	v := string(b)
+	s.table[v] = v
+	return v
+}
