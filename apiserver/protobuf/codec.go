@@ -743,7 +743,7 @@ func (fp *fieldPlan) decodeValue(fv reflect.Value, scalar uint64, b []byte, dept
 		}
 		target.Set(reflect.ValueOf(api.MicroTime{Time: t}))
 	case protoschema.KindQuantity:
-		q, err := readQuantity(b, depth+1)
+		q, err := readQuantity(b, depth+1, strs)
 		if err != nil {
 			return err
 		}
@@ -796,7 +796,7 @@ func (fp *fieldPlan) decodeEntry(fv reflect.Value, b []byte, strs *Strings) erro
 		case protoschema.KindStringMap:
 			val = reflect.ValueOf(strs.string(data))
 		case protoschema.KindQuantityMap:
-			q, err := readQuantity(data, 3)
+			q, err := readQuantity(data, 3, strs)
 			if err != nil {
 				return err
 			}
@@ -820,11 +820,19 @@ func (fp *fieldPlan) decodeEntry(fv reflect.Value, b []byte, strs *Strings) erro
 	return nil
 }
 
-// readQuantity reads a resource.Quantity into the Go type.
-func readQuantity(data []byte, depth int) (api.Quantity, error) {
+// readQuantity reads a resource.Quantity into the Go type, parsed once per string
+// when strs is set (quantities are immutable, so equal ones can be shared).
+func readQuantity(data []byte, depth int, strs *Strings) (api.Quantity, error) {
 	s, err := decodeQuantity(data, depth)
 	if err != nil {
 		return api.Quantity{}, err
 	}
-	return api.ParseQuantity(s)
+	if q, ok := strs.quantity(s); ok {
+		return q, nil
+	}
+	q, err := api.ParseQuantity(s)
+	if err == nil {
+		strs.keepQuantity(s, q)
+	}
+	return q, err
 }

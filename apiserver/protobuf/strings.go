@@ -1,12 +1,17 @@
 package protobuf
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/orrery-dev/orrery/api"
+)
 
 // Strings shares the strings that recur across decoded objects (namespaces, label
 // keys and values, images, owner references, condition types and reasons, node
 // names, ...): a decoder that is given one looks each string up before allocating it,
-// so that the objects a cache holds share one copy of each. Strings are immutable, so
-// the sharing is invisible to readers.
+// so that the objects a cache holds share one copy of each. It does the same for
+// resource quantities, parsed once per text. Both are immutable, so the sharing is
+// invisible to readers.
 //
 // The table is bounded: once it holds max strings it starts over, so strings unique
 // to one object cost it nothing lasting and it never grows with the number of
@@ -16,7 +21,10 @@ import "sync"
 type Strings struct {
 	mu    sync.Mutex
 	table map[string]string
-	max   int
+	// quantities are parsed quantities by their text: a Quantity is immutable, so
+	// the objects decoded share them too.
+	quantities map[string]api.Quantity
+	max        int
 }
 
 // DefaultStringsSize is the bound NewStrings(0) uses.
@@ -31,7 +39,7 @@ func NewStrings(max int) *Strings {
 	if max <= 0 {
 		max = DefaultStringsSize
 	}
-	return &Strings{table: make(map[string]string, min(max, 1024)), max: max}
+	return &Strings{table: make(map[string]string, min(max, 1024)), quantities: map[string]api.Quantity{}, max: max}
 }
 
 // string returns b as a string, shared with an earlier equal one when s holds it.
@@ -50,4 +58,28 @@ func (s *Strings) string(b []byte) string {
 	v := string(b)
 	s.table[v] = v
 	return v
+}
+
+// quantity is the quantity parsed earlier from text s, if s holds it.
+func (s *Strings) quantity(text string) (api.Quantity, bool) {
+	if s == nil {
+		return api.Quantity{}, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q, ok := s.quantities[text]
+	return q, ok
+}
+
+// keepQuantity remembers q, parsed from text.
+func (s *Strings) keepQuantity(text string, q api.Quantity) {
+	if s == nil || len(text) > maxSharedLen {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.quantities) >= s.max {
+		clear(s.quantities)
+	}
+	s.quantities[text] = q
 }

@@ -2,6 +2,7 @@ package protobuf
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 	"unsafe"
 
@@ -56,6 +57,11 @@ func TestStringsAreShared(t *testing.T) {
 		if !same(pair[0], pair[1]) {
 			t.Errorf("%s %q is not shared", what, pair[0])
 		}
+	}
+	// Equal quantities share their parsed value.
+	nano := func(q api.Quantity) uintptr { return reflect.ValueOf(q).Field(0).Pointer() }
+	if qa, qb := a.Spec.Containers[0].Resources.Requests["cpu"], b.Spec.Containers[0].Resources.Requests["cpu"]; nano(qa) != nano(qb) || qa.String() != "250m" {
+		t.Errorf("quantity %s is not shared", qa.String())
 	}
 	if same(plain[0].Namespace, plain[1].Namespace) {
 		t.Error("strings decoded without a Strings are shared")
