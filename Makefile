@@ -9,10 +9,16 @@ KWOK_VERSION := v0.8.0
 KWOK := bin/kwok
 KWOK_STAGES := node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
 	pod/fast/pod-ready.yaml pod/fast/pod-delete.yaml
+# The real Kubernetes control plane and etcd, built from test/kube (its own module,
+# which pins the versions) for side-by-side benchmarks; bin/kube-up runs them.
+KUBE_VERSION := v1.37.2
+KUBE_LDFLAGS := -X k8s.io/component-base/version.gitVersion=$(KUBE_VERSION) \
+	-X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=37 \
+	-X k8s.io/component-base/version.gitTreeState=clean
 
 .DEFAULT_GOAL := help
 
-.PHONY: help build demo test lint fmt bench bench-compat
+.PHONY: help build demo test lint fmt bench bench-compat kube
 
 help: ## Show this help.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -33,6 +39,12 @@ $(KWOK):
 	GOBIN=$(abspath bin) $(GO) install sigs.k8s.io/kwok/cmd/kwok@$(KWOK_VERSION)
 	@dir=$$($(GO) mod download -json sigs.k8s.io/kwok@$(KWOK_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p'); \
 		mkdir -p bin/kwok-stages && for f in $(KWOK_STAGES); do cp "$$dir/kustomize/stage/$$f" bin/kwok-stages/; chmod u+w bin/kwok-stages/*; done
+
+kube: $(KWOK) ## Build real Kubernetes (kube-apiserver, kube-scheduler, kube-controller-manager v1.37.2, etcd) and kube-up into bin/ for side-by-side benchmarks.
+	cd test/kube && $(GO) build -ldflags '$(KUBE_LDFLAGS)' -o $(abspath bin)/ \
+		k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler
+	cd test/kube && $(GO) build -o $(abspath bin)/etcd go.etcd.io/etcd/server/v3
+	cd test/kube && $(GO) build -o $(abspath bin)/kube-up ./cmd/kube-up
 
 lint: ## Check formatting (gofmt) and run go vet on every module.
 	@bad=$$(gofmt -l $$(git ls-files '*.go')); \
