@@ -170,7 +170,9 @@ func session(ctx context.Context, c *Cluster, prefix string, timeout time.Durati
 		return nil, nil, "", nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
-	ns, deleteNS, err := namespace(ctx, cl, prefix)
+	// On a cluster the bench was given, the next run must not meet this one's pods:
+	// the namespace is waited for until it is gone.
+	ns, deleteNS, err := namespace(ctx, cl, prefix, c.stop == nil)
 	if err != nil {
 		cancel()
 		cl.Close()
@@ -186,6 +188,12 @@ func Burst(ctx context.Context, c *Cluster, cfg BurstConfig) (*Result, error) {
 		return nil, err
 	}
 	defer done()
+	// The nodes are the cluster's: those a given cluster has, whatever the flag says.
+	nodes, err := client.Resource[*api.Node](cl).List(ctx, client.ListOptions{ResourceVersion: "0"})
+	if err != nil {
+		return nil, err
+	}
+	cfg.Nodes = len(nodes.Items)
 	pods := client.Resource[*api.Pod](cl).Namespace(ns)
 	list, err := pods.List(ctx, client.ListOptions{})
 	if err != nil {
@@ -303,16 +311,30 @@ func Burst(ctx context.Context, c *Cluster, cfg BurstConfig) (*Result, error) {
 
 // namespace creates a namespace of its own for a run, and returns its name and a
 // function that deletes it (with everything in it).
-func namespace(ctx context.Context, cl *client.Client, prefix string) (string, func(), error) {
+func namespace(ctx context.Context, cl *client.Client, prefix string, wait bool) (string, func(), error) {
 	ns := fmt.Sprintf("%s-%d", prefix, time.Now().UnixNano()%1_000_000)
 	namespaces := client.Resource[*api.Namespace](cl)
 	if _, err := namespaces.Create(ctx, &api.Namespace{ObjectMeta: api.ObjectMeta{Name: ns}}); err != nil {
 		return "", nil, fmt.Errorf("create namespace: %w", err)
 	}
 	return ns, func() {
-		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Minute)
 		defer cancel()
-		_ = namespaces.Delete(dctx, ns, nil)
+		if err := namespaces.Delete(dctx, ns, nil); err != nil || !wait {
+			return
+		}
+		tick := time.NewTicker(500 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			if _, err := namespaces.Get(dctx, ns); client.IsNotFound(err) || dctx.Err() != nil {
+				return
+			}
+			select {
+			case <-dctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
 	}, nil
 }
 

@@ -116,7 +116,8 @@ func stopAll(procs []*process) error {
 var kubeconfigLine = regexp.MustCompile(`^Kubeconfig: (\S+)`)
 
 // StartUp starts `orrery up` (the binary self, a path to this program) with nodes
-// simulated nodes in a fresh data directory under dir, and returns once it serves.
+// simulated nodes in a fresh data directory under dir, and returns once it serves and
+// every node is Ready.
 // Its output goes to log. memoryLimit, when set, is its Go soft memory limit
 // (GOMEMLIMIT, as "250MiB").
 func StartUp(ctx context.Context, self, dir string, nodes int, memoryLimit string, log io.Writer) (*Cluster, error) {
@@ -152,6 +153,10 @@ func StartUp(ctx context.Context, self, dir string, nodes int, memoryLimit strin
 		c.Name, c.Processes, c.stop = "orrery up", map[string]int{p.name: p.cmd.Process.Pid}, p.stop
 		if memoryLimit != "" {
 			c.Name += " (GOMEMLIMIT=" + memoryLimit + ")"
+		}
+		if err := waitForNodes(ctx, c, []*process{p}, nodes); err != nil {
+			_ = p.stop()
+			return nil, err
 		}
 		return c, nil
 	case <-p.done:
@@ -216,12 +221,25 @@ func StartSplit(ctx context.Context, self, dir string, nodes int, memoryLimit st
 		}
 		procs = append(procs, p)
 	}
-	cl, err := client.New(c.Config)
-	if err != nil {
+	if err := waitForNodes(ctx, c, procs, nodes); err != nil {
 		return nil, err
 	}
+	c.Name, c.Processes = "orrery, a process per component", map[string]int{}
+	for _, p := range procs {
+		c.Processes[p.name] = p.cmd.Process.Pid
+	}
+	c.stop = sync.OnceValue(func() error { return stopAll(procs) })
+	return c, nil
+}
+
+// waitForNodes waits until c has nodes Ready nodes.
+func waitForNodes(ctx context.Context, c *Cluster, procs []*process, nodes int) error {
+	cl, err := client.New(c.Config)
+	if err != nil {
+		return err
+	}
 	defer cl.Close()
-	if err := waitFor(ctx, procs, fmt.Sprintf("%d nodes to be Ready", nodes), func() (bool, error) {
+	return waitFor(ctx, procs, fmt.Sprintf("%d nodes to be Ready", nodes), func() (bool, error) {
 		l, err := client.Resource[*api.Node](cl).List(ctx, client.ListOptions{ResourceVersion: "0"})
 		if err != nil {
 			return false, nil
@@ -235,15 +253,7 @@ func StartSplit(ctx context.Context, self, dir string, nodes int, memoryLimit st
 			}
 		}
 		return ready >= nodes, nil
-	}); err != nil {
-		return nil, err
-	}
-	c.Name, c.Processes = "orrery, a process per component", map[string]int{}
-	for _, p := range procs {
-		c.Processes[p.name] = p.cmd.Process.Pid
-	}
-	c.stop = sync.OnceValue(func() error { return stopAll(procs) })
-	return c, nil
+	})
 }
 
 // waitFor polls done until it is true, an error, a process of procs exits, or two

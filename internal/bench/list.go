@@ -30,11 +30,17 @@ type ListTiming struct {
 	MedianSeconds float64 `json:"medianSeconds"`
 	Bytes         int     `json:"bytes"`
 	Requests      int     `json:"requests"`
+	// Output marks a timing of a program whose Bytes are what it printed (its
+	// requests are its own).
+	Output bool `json:"output,omitempty"`
 }
 
 // ListResult is one run of the list scenario.
 type ListResult struct {
-	Pods    int          `json:"pods"`
+	Pods int `json:"pods"`
+	// Listed is how many pods the cluster held when the lists were timed: Pods, and
+	// any others it has.
+	Listed  int          `json:"listed"`
 	Cluster string       `json:"cluster"`
 	Lists   []ListTiming `json:"lists"`
 }
@@ -61,7 +67,11 @@ func List(ctx context.Context, c *Cluster, cfg ListConfig) (*ListResult, error) 
 		return nil, err
 	}
 	settle(ctx, cl, ns, cfg.Pods)
-	res := &ListResult{Pods: cfg.Pods, Cluster: c.Name}
+	all, err := client.Resource[*api.Pod](cl).List(ctx, client.ListOptions{ResourceVersion: "0"})
+	if err != nil {
+		return nil, err
+	}
+	res := &ListResult{Pods: cfg.Pods, Listed: len(all.Items), Cluster: c.Name}
 	for _, l := range []struct {
 		name   string
 		accept string
@@ -100,7 +110,7 @@ func List(ctx context.Context, c *Cluster, cfg ListConfig) (*ListResult, error) 
 			bytes = len(out)
 		}
 		slices.Sort(times)
-		res.Lists = append(res.Lists, ListTiming{Name: "kubectl get pods -A (the real kubectl, wall time)", MedianSeconds: times[len(times)/2], Bytes: bytes})
+		res.Lists = append(res.Lists, ListTiming{Name: "kubectl get pods -A (the real kubectl, wall time)", MedianSeconds: times[len(times)/2], Bytes: bytes, Output: true})
 	}
 	return res, nil
 }
@@ -176,8 +186,12 @@ func listAll(ctx context.Context, cl *client.Client, accept string, limit int) (
 // WriteListTable writes r as a table for a terminal.
 func WriteListTable(w io.Writer, r *ListResult) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "scenario\tlist: %d pods, against %s\n", r.Pods, r.Cluster)
+	fmt.Fprintf(tw, "scenario\tlist: %d pods created, %d in the cluster, against %s\n", r.Pods, r.Listed, r.Cluster)
 	for _, l := range r.Lists {
+		if l.Output {
+			fmt.Fprintf(tw, "%s\t%.3f s (median), %d KB printed\n", l.Name, l.MedianSeconds, l.Bytes/1000)
+			continue
+		}
 		fmt.Fprintf(tw, "%s\t%.3f s (median), %d requests, %.1f MB\n", l.Name, l.MedianSeconds, l.Requests, float64(l.Bytes)/1e6)
 	}
 	return tw.Flush()

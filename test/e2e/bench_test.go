@@ -82,7 +82,7 @@ func TestBenchList(t *testing.T) {
 	if err != nil {
 		t.Fatalf("orrery bench list: %v\n%s", err, out)
 	}
-	for _, want := range []string{"list: 30 pods", "kubectl get pods -A (Table, pages of 500)", "all pods as JSON", "all pods as protobuf"} {
+	for _, want := range []string{"list: 30 pods created, 30 in the cluster", "kubectl get pods -A (Table, pages of 500)", "all pods as JSON", "all pods as protobuf"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
