@@ -302,10 +302,7 @@ func Burst(ctx context.Context, c *Cluster, cfg BurstConfig) (*Result, error) {
 		res.APIWrites = writes1 - writes0
 		res.APIWritesPerSec = float64(res.APIWrites) / res.AllRunning
 	}
-	after := usage(c.Processes)
-	for _, name := range slices.Sorted(maps.Keys(after)) {
-		res.Processes = append(res.Processes, Process{Name: name, CPUSeconds: (after[name].CPU - before[name].CPU).Seconds(), PeakRSS: after[name].PeakRSS})
-	}
+	res.Processes, _ = used(before, usage(c.Processes))
 	return res, nil
 }
 
@@ -446,6 +443,17 @@ func usage(procs map[string]int) map[string]procstat.Usage {
 		}
 	}
 	return out
+}
+
+// used is what each process used between two readings, by name, and the CPU seconds
+// of all of them.
+func used(before, after map[string]procstat.Usage) (procs []Process, cpu float64) {
+	for _, name := range slices.Sorted(maps.Keys(after)) {
+		d := (after[name].CPU - before[name].CPU).Seconds()
+		cpu += d
+		procs = append(procs, Process{Name: name, CPUSeconds: d, PeakRSS: after[name].PeakRSS})
+	}
+	return procs, cpu
 }
 
 // apiWrites is the apiserver's count of write requests so far, from its /metrics

@@ -132,14 +132,10 @@ func Fanout(ctx context.Context, c *Cluster, cfg FanoutConfig) (*FanoutResult, e
 	res := &FanoutResult{Watchers: cfg.Watchers, Pods: cfg.Pods, Format: format, Cluster: c.Name, Events: events.Load(), Rewatches: rewatches.Load(),
 		Seconds: last.Sub(start).Seconds(), SlowestLag: last.Sub(first).Seconds()}
 	res.EventsPerSecond = float64(res.Events) / res.Seconds
-	var cpu time.Duration
-	for name, u := range after {
-		d := u.CPU - before[name].CPU
-		cpu += d
-		res.Processes = append(res.Processes, Process{Name: name, CPUSeconds: d.Seconds(), PeakRSS: u.PeakRSS})
-	}
+	var cpu float64
+	res.Processes, cpu = used(before, after)
 	if len(after) > 0 && res.Events > 0 {
-		res.CPUPerEvent = float64(cpu.Microseconds()) / float64(res.Events)
+		res.CPUPerEvent = cpu * 1e6 / float64(res.Events)
 	}
 	return res, nil
 }
