@@ -690,8 +690,50 @@ func (p *plan) decode(data []byte, v reflect.Value, depth int, strs *Strings) er
 			}
 			continue
 		}
-		if err := fp.decodeValue(v.FieldByIndex(fp.index), scalar, b, depth, strs); err != nil {
+		fv := v.FieldByIndex(fp.index)
+		if fp.f.Repeated && fv.Kind() == reflect.Slice { // maps are repeated entries
+			err = fp.decodeRun(fv, &r, num, wire, scalar, b, depth, strs)
+		} else {
+			err = fp.decodeValue(fv, scalar, b, depth, strs)
+		}
+		if err != nil {
 			return fmt.Errorf("%s.%s: %w", p.m.Name(), fp.f.Name, err)
+		}
+	}
+	return nil
+}
+
+// decodeRun decodes the occurrence of repeated field fv just read (scalar or b) and
+// those that follow it directly, as Kubernetes writes a list's elements: the slice is
+// grown once, by the run's length, and each element is decoded in place.
+func (fp *fieldPlan) decodeRun(fv reflect.Value, r *reader, num, wire int, scalar uint64, b []byte, depth int, strs *Strings) error {
+	n := 1
+	for ahead := *r; !ahead.done(); n++ {
+		nextNum, nextWire, err := ahead.tag()
+		if err != nil || nextNum != num || nextWire != wire || ahead.skip(nextNum, nextWire, depth) != nil {
+			break
+		}
+	}
+	base := fv.Len()
+	grown := reflect.MakeSlice(fv.Type(), base+n, base+n)
+	reflect.Copy(grown, fv)
+	fv.Set(grown)
+	for i := range n {
+		if i > 0 {
+			var err error
+			if _, _, err = r.tag(); err == nil {
+				if wire == wireVarint {
+					scalar, err = r.varint()
+				} else {
+					b, err = r.bytes()
+				}
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if err := fp.decodeOne(fv.Index(base+i), scalar, b, depth, strs); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -703,10 +745,12 @@ func (fp *fieldPlan) decodeValue(fv reflect.Value, scalar uint64, b []byte, dept
 	case protoschema.KindStringMap, protoschema.KindQuantityMap, protoschema.KindTimeMap:
 		return fp.decodeEntry(fv, b, strs)
 	}
-	target := fv
-	if fp.f.Repeated {
-		target = reflect.New(fv.Type().Elem()).Elem()
-	}
+	return fp.decodeOne(fv, scalar, b, depth, strs)
+}
+
+// decodeOne sets target, one Go value (a field, or an element of a list), from one
+// occurrence of the field; a nil pointer gets a new value to point to.
+func (fp *fieldPlan) decodeOne(target reflect.Value, scalar uint64, b []byte, depth int, strs *Strings) error {
 	if target.Kind() == reflect.Pointer {
 		if target.IsNil() {
 			target.Set(reflect.New(target.Type().Elem()))
@@ -756,14 +800,6 @@ func (fp *fieldPlan) decodeValue(fv reflect.Value, scalar uint64, b []byte, dept
 		target.Set(reflect.ValueOf(ios))
 	default:
 		return fmt.Errorf("kind %d cannot be decoded", fp.f.Kind)
-	}
-	if fp.f.Repeated {
-		if fv.Kind() == reflect.Slice && target.Kind() != fv.Type().Elem().Kind() {
-			// A slice of pointers: append the pointer.
-			fv.Set(reflect.Append(fv, target.Addr()))
-		} else {
-			fv.Set(reflect.Append(fv, target))
-		}
 	}
 	return nil
 }

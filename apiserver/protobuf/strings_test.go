@@ -3,6 +3,7 @@ package protobuf
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"testing"
 	"unsafe"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/orrery-dev/orrery/api"
 	"github.com/orrery-dev/orrery/api/builtin"
+	"github.com/orrery-dev/orrery/api/protoschema"
 )
 
 // TestStringsAreShared: two pods decoded through one Strings equal those decoded
@@ -91,5 +93,24 @@ func TestStringsTableIsBounded(t *testing.T) {
 	var none *Strings
 	if got := none.string([]byte("x")); got != "x" {
 		t.Errorf("nil Strings: %q", got)
+	}
+}
+
+// TestRepeatedFieldsInRuns: a list's elements are decoded whether they come
+// together, as Kubernetes writes them, or split by other fields, in order, into a
+// slice no larger than they need.
+func TestRepeatedFieldsInRuns(t *testing.T) {
+	t.Parallel()
+	meta := newPB().str(1, "a").str(14, "f1").str(14, "f2").str(3, "ns").str(14, "f3").str(14, "f4").str(14, "f5")
+	var m api.ObjectMeta
+	if err := UnmarshalMessage(meta.b, protoschema.ObjectMeta, &m); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"f1", "f2", "f3", "f4", "f5"}; !slices.Equal(m.Finalizers, want) || cap(m.Finalizers) != len(want) || m.Name != "a" || m.Namespace != "ns" {
+		t.Errorf("decoded %+v (finalizers cap %d), want finalizers %q", m, cap(m.Finalizers), want)
+	}
+	// A run cut short by a truncated element fails as a whole message would.
+	if err := UnmarshalMessage(append(newPB().str(14, "f1").b, 14<<3|2, 5, 'x'), protoschema.ObjectMeta, &api.ObjectMeta{}); err == nil {
+		t.Error("a truncated element decoded")
 	}
 }
