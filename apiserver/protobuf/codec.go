@@ -674,13 +674,7 @@ func (p *plan) decode(data []byte, v reflect.Value, depth int, strs *Strings) er
 		if wire != fp.f.Kind.WireType() {
 			return fmt.Errorf("%w %d for %s.%s", errWire, wire, p.m.Name(), fp.f.Name)
 		}
-		var scalar uint64
-		var b []byte
-		if wire == wireVarint {
-			scalar, err = r.varint()
-		} else {
-			b, err = r.bytes()
-		}
+		scalar, b, err := r.value(wire)
 		if err != nil {
 			return err
 		}
@@ -722,11 +716,7 @@ func (fp *fieldPlan) decodeRun(fv reflect.Value, r *reader, num, wire int, scala
 		if i > 0 {
 			var err error
 			if _, _, err = r.tag(); err == nil {
-				if wire == wireVarint {
-					scalar, err = r.varint()
-				} else {
-					b, err = r.bytes()
-				}
+				scalar, b, err = r.value(wire)
 			}
 			if err != nil {
 				return err

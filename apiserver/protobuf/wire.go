@@ -74,6 +74,17 @@ func (r *reader) tag() (num int, wire int, err error) {
 	return int(n), int(v & 7), nil
 }
 
+// value reads a field's value of wire type varint (into scalar) or bytes (into b,
+// which aliases the buffer).
+func (r *reader) value(wire int) (scalar uint64, b []byte, err error) {
+	if wire == wireVarint {
+		scalar, err = r.varint()
+	} else {
+		b, err = r.bytes()
+	}
+	return scalar, b, err
+}
+
 // bytes reads a length-delimited value; the result aliases the buffer.
 func (r *reader) bytes() ([]byte, error) {
 	n, err := r.varint()
