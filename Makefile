@@ -18,10 +18,10 @@ KUBE_LDFLAGS := -X k8s.io/component-base/version.gitVersion=$(KUBE_VERSION) \
 
 .DEFAULT_GOAL := help
 
-.PHONY: help build demo test lint fmt bench bench-compat kube
+.PHONY: help build demo test lint fmt bench bench-e2e bench-compat kube
 
 help: ## Show this help.
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 build: ## Build the orrery binary into bin/.
 	$(GO) build -o $(BIN) ./cmd/orrery
@@ -56,6 +56,23 @@ fmt: ## Format all Go files.
 
 bench: ## Run Orrery's benchmarks: storage on embedded etcd, the API over HTTPS, workqueues.
 	$(GO) test -run '^$$' -bench . -benchmem ./apiserver/storage/ ./apiserver/ ./workqueue/
+
+# Where bench-e2e writes its results, and flags for every scenario it runs (for a real
+# cluster: BENCH_FLAGS='--kubeconfig /tmp/k8s/kubeconfig --process "$$(paste -sd, /tmp/k8s/pids)"').
+BENCH_OUT ?= bench-results
+BENCH_FLAGS ?=
+
+bench-e2e: build ## Run every orrery bench scenario at full size (about 10 minutes); JSON and charts in $(BENCH_OUT)/.
+	@mkdir -p $(BENCH_OUT)
+	$(BIN) bench burst --pods 5000 --nodes 100 --json $(BENCH_OUT)/burst-5000.json --svg $(BENCH_OUT)/burst-5000.svg $(BENCH_FLAGS)
+	$(BIN) bench burst --pods 5000 --nodes 100 --deployment --json $(BENCH_OUT)/burst-5000-deployment.json --svg $(BENCH_OUT)/burst-5000-deployment.svg $(BENCH_FLAGS)
+	$(BIN) bench burst --pods 5000 --nodes 100 --split --json $(BENCH_OUT)/burst-5000-split.json $(BENCH_FLAGS)
+	$(BIN) bench burst --pods 10000 --nodes 1000 --json $(BENCH_OUT)/burst-10000.json --svg $(BENCH_OUT)/burst-10000.svg $(BENCH_FLAGS)
+	$(BIN) bench steady --rate 100 --duration 60s --json $(BENCH_OUT)/steady.json --svg $(BENCH_OUT)/steady.svg $(BENCH_FLAGS)
+	$(BIN) bench list --pods 5000 --json $(BENCH_OUT)/list.json $(BENCH_FLAGS)
+	$(BIN) bench fanout --watchers 100 --pods 1000 --json $(BENCH_OUT)/fanout-100.json $(BENCH_FLAGS)
+	$(BIN) bench fanout --watchers 500 --pods 1000 --json $(BENCH_OUT)/fanout-500.json $(BENCH_FLAGS)
+	$(BIN) bench scheduler --pods 5000 --nodes 5000 --json $(BENCH_OUT)/scheduler.json $(BENCH_FLAGS)
 
 bench-compat: ## Run the side-by-side benchmarks against client-go (test/compat).
 	cd test/compat && $(GO) test -run '^$$' -bench . -benchmem -count 6 . | tee bench-compat.txt

@@ -250,7 +250,7 @@ func pipelineFlags(f *pflag.FlagSet, cfg *bench.BurstConfig, kubeconfig, jsonPat
 	f.DurationVar(&cfg.Timeout, "timeout", 10*time.Minute, "give up after this long")
 	f.StringVar(kubeconfig, "kubeconfig", "", "run against this cluster instead of a fresh orrery up")
 	f.StringVar(jsonPath, "json", "", "also write the results as JSON to this file")
-	f.StringVar(svgPath, "svg", "", "also draw the pods created, scheduled and Running over time as SVG to this file")
+	f.StringVar(svgPath, "svg", "", "also draw the pods created, scheduled and Running over time, and their latencies, as SVG to this file")
 }
 
 func newBenchFanoutCommand() *cobra.Command {
