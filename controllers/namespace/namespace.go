@@ -34,7 +34,15 @@ type Options struct {
 	// RecheckAfter is how long to wait before looking again at content that remains.
 	// Zero means 2 seconds.
 	RecheckAfter time.Duration
+	// DeleteBudget bounds how long one reconcile spends deleting a namespace's
+	// content; what it has not reached by then, the next reconcile (at once) goes on
+	// with. A namespace of thousands of objects is thus deleted in slices, and never
+	// holds up the controller's stop for longer than this. Zero means 3 seconds.
+	DeleteBudget time.Duration
 }
+
+// errBudgetSpent reports that a reconcile stopped deleting when its budget ran out.
+var errBudgetSpent = errors.New("the reconcile's deletion budget is spent")
 
 // Controller is the namespace controller.
 type Controller struct {
@@ -50,6 +58,9 @@ func Setup(m *manager.Manager, opts Options) (*Controller, error) {
 	}
 	if opts.RecheckAfter <= 0 {
 		opts.RecheckAfter = 2 * time.Second
+	}
+	if opts.DeleteBudget <= 0 {
+		opts.DeleteBudget = 3 * time.Second
 	}
 	c := &Controller{opts: opts, client: m.Client()}
 	var err error
@@ -81,6 +92,11 @@ func (c *Controller) Reconcile(ctx context.Context, req manager.Request) (manage
 		return manager.Result{}, nil
 	}
 	remaining, deleteErr := c.deleteContent(ctx, ns.Name)
+	if errors.Is(deleteErr, errBudgetSpent) {
+		// Not all content was reached, so what remains is not known yet: go on at
+		// once, in a reconcile of its own.
+		return manager.Result{RequeueAfter: time.Millisecond}, nil
+	}
 	if err := c.setConditions(ctx, ns, remaining, deleteErr); err != nil {
 		return manager.Result{}, err
 	}
@@ -108,14 +124,22 @@ func (r remaining) objects() int {
 }
 
 // deleteContent deletes every namespaced object of ns, in the background, and counts
-// what remains.
-func (c *Controller) deleteContent(ctx context.Context, ns string) (remaining, error) {
+// what remains. It returns errBudgetSpent when the budget ran out first.
+func (c *Controller) deleteContent(parent context.Context, ns string) (remaining, error) {
 	left := remaining{byResource: map[string]int{}, byFinalizer: map[string]int{}}
+	ctx, cancel := context.WithTimeout(parent, c.opts.DeleteBudget)
+	defer cancel()
+	spent := func() error {
+		if parent.Err() == nil && ctx.Err() != nil {
+			return errBudgetSpent
+		}
+		return ctx.Err()
+	}
 	var errs []error
 	background := api.DeletePropagationBackground
 	for _, kind := range c.client.Registry().Kinds() {
-		if err := ctx.Err(); err != nil {
-			return left, err // stopping: the next reconcile goes on
+		if err := spent(); err != nil {
+			return left, err // the next reconcile goes on
 		}
 		if !kind.Namespaced || !slices.Contains(kind.Verbs, "list") {
 			continue
@@ -123,21 +147,30 @@ func (c *Controller) deleteContent(ctx context.Context, ns string) (remaining, e
 		mc := client.MetadataFor(c.client, kind).Namespace(ns)
 		if slices.Contains(kind.Verbs, "deletecollection") {
 			if err := mc.DeleteCollection(ctx, &api.DeleteOptions{PropagationPolicy: &background}, client.ListOptions{}); err != nil && !client.IsNotFound(err) {
+				if err := spent(); err != nil {
+					return left, err
+				}
 				errs = append(errs, fmt.Errorf("%s: %w", kind.GroupResource(), err))
 				continue
 			}
 		}
 		list, err := mc.List(ctx, client.ListOptions{})
 		if err != nil {
+			if err := spent(); err != nil {
+				return left, err
+			}
 			errs = append(errs, fmt.Errorf("%s: %w", kind.GroupResource(), err))
 			continue
 		}
 		for _, o := range list.Items {
-			if err := ctx.Err(); err != nil {
+			if err := spent(); err != nil {
 				return left, err
 			}
 			if o.DeletionTimestamp == nil && slices.Contains(kind.Verbs, "delete") {
 				if err := mc.Delete(ctx, o.Name, &api.DeleteOptions{PropagationPolicy: &background}); err != nil && !client.IsNotFound(err) {
+					if err := spent(); err != nil {
+						return left, err
+					}
 					errs = append(errs, fmt.Errorf("%s %s: %w", kind.GroupResource(), o.Name, err))
 				}
 			}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -20,11 +21,29 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // TestDeleteNamespace deletes a namespace with 1,000 objects of several kinds, one of
 // them held by a finalizer: the namespace reports what remains, and goes once the
-// finalizer is removed, leaving nothing behind.
+// finalizer is removed, leaving nothing behind. With a deletion budget far too small
+// for 1,000 objects, the same happens in slices, each reconcile going on where the
+// last stopped.
 func TestDeleteNamespace(t *testing.T) {
 	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		opts      namespace.Options
+		minSlices float64
+	}{
+		{"in one reconcile", namespace.Options{}, 0},
+		{"in slices", namespace.Options{DeleteBudget: 100 * time.Millisecond}, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			testDeleteNamespace(t, tc.opts, tc.minSlices)
+		})
+	}
+}
+
+func testDeleteNamespace(t *testing.T, opts namespace.Options, minSlices float64) {
 	env := envtest.Start(t, envtest.Options{})
-	controllertest.Run(t, env.Config(), func(m *manager.Manager) error { _, err := namespace.Setup(m, namespace.Options{}); return err })
+	m := controllertest.Run(t, env.Config(), func(m *manager.Manager) error { _, err := namespace.Setup(m, opts); return err })
 	c := env.Client()
 	ctx := context.Background()
 	nss := client.Resource[*api.Namespace](c)
@@ -89,6 +108,10 @@ func TestDeleteNamespace(t *testing.T) {
 			r.Message == "Some resources are remaining: pods. has 1 resource instances" &&
 			condition(ns, "NamespaceDeletionContentFailure").Reason == "ContentDeleted"
 	})
+	// Each slice ends with a requeue (as does each wait for the finalizer).
+	if slices := requeues(t, m); slices < minSlices {
+		t.Errorf("the content was deleted in %v reconciles that stopped short, want at least %v", slices, minSlices)
+	}
 	if _, err := pods.Patch(ctx, "pod-3", client.MergePatchType, []byte(`{"metadata":{"finalizers":null}}`)); err != nil {
 		t.Fatal(err)
 	}
@@ -101,6 +124,30 @@ func TestDeleteNamespace(t *testing.T) {
 			t.Errorf("%d objects left behind", n)
 		}
 	}
+}
+
+// requeues is how many of the namespace controller's reconciles asked to go on later.
+func requeues(t *testing.T, m *manager.Manager) float64 {
+	t.Helper()
+	families, err := m.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != "controller_runtime_reconcile_total" {
+			continue
+		}
+		for _, metric := range f.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range metric.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			if labels["controller"] == namespace.Name && labels["result"] == "requeue_after" {
+				return metric.GetCounter().GetValue()
+			}
+		}
+	}
+	return 0
 }
 
 func count[T api.Object](t *testing.T, _ *client.Client, rc *client.ResourceClient[T]) int {
