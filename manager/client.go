@@ -29,6 +29,10 @@ type Client[T api.Object] struct {
 	mu      sync.Mutex
 	pending map[string]uint64 // key → the resourceVersion a write returned
 	changed chan struct{}     // closed and replaced whenever the cache changes a pending key
+	// applied is the highest resourceVersion of the changes the cache has applied
+	// and told its handlers of: the cache has seen every change of its kind up to it,
+	// deletions included.
+	applied uint64
 }
 
 // NewClient returns a Client over the manager's cache of T in scope, making the cache
@@ -45,13 +49,17 @@ func NewClient[T api.Object](m *Manager, scope Scope) (*Client[T], error) {
 	}
 	seen := func(obj T, gone bool) {
 		key := informer.Key(obj)
+		rv, rvOK := parseRV(obj.GetObjectMeta().ResourceVersion)
 		c.mu.Lock()
 		defer c.mu.Unlock()
+		if rvOK {
+			c.applied = max(c.applied, rv)
+		}
 		want, ok := c.pending[key]
 		if !ok {
 			return
 		}
-		if rv, ok := parseRV(obj.GetObjectMeta().ResourceVersion); gone || !ok || rv >= want {
+		if gone || !rvOK || rv >= want {
 			delete(c.pending, key)
 			close(c.changed)
 			c.changed = make(chan struct{})
@@ -159,6 +167,12 @@ func (c *Client[T]) wrote(obj T, err error) (T, error) {
 		if have, ok := parseRV(cached.GetObjectMeta().ResourceVersion); ok && have >= rv {
 			return obj, nil // the cache is there already
 		}
+	}
+	if c.applied >= rv {
+		// The cache is past the write already: the object changed again, or was
+		// deleted, before this response came back. Waiting would wait for a change
+		// that has been and gone.
+		return obj, nil
 	}
 	if rv > c.pending[key] {
 		c.pending[key] = rv

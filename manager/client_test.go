@@ -2,12 +2,18 @@ package manager_test
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"net/http"
+	"net/url"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/orrery-dev/orrery/api"
 	"github.com/orrery-dev/orrery/client"
+	"github.com/orrery-dev/orrery/envtest"
 	"github.com/orrery-dev/orrery/manager"
 )
 
@@ -79,3 +85,75 @@ func TestReadYourWritesIsBounded(t *testing.T) {
 		t.Error("Get with a cancelled context succeeded")
 	}
 }
+
+// TestReadYourWritesOfAnObjectSinceDeleted: a write's response that comes back only
+// after the cache has seen the object deleted (a later change) leaves nothing to wait
+// for: Get answers NotFound at once instead of waiting for the bound.
+func TestReadYourWritesOfAnObjectSinceDeleted(t *testing.T) {
+	t.Parallel()
+	env := envtest.Start(t, envtest.Options{})
+	cfg := env.Config()
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(cfg.CAData)
+	base := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}}
+	t.Cleanup(base.CloseIdleConnections)
+	// afterUpdate runs once, when the response of an update has come back and before
+	// the client sees it.
+	var afterUpdate atomic.Pointer[func()]
+	cfg.Transport = roundTripper(func(req *http.Request) (*http.Response, error) {
+		resp, err := base.RoundTrip(req)
+		if req.Method == http.MethodPut {
+			if f := afterUpdate.Swap(nil); f != nil {
+				(*f)()
+			}
+		}
+		return resp, err
+	})
+	mc, err := client.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(mc.Close)
+	m, err := manager.New(manager.Options{Client: mc, ReadYourWritesTimeout: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pods, err := manager.NewClient[*api.Pod](m, manager.Scope{Namespace: "default"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, m)
+	ctx := t.Context()
+	p, err := pods.Create(ctx, newPod("gone", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pods.Get(ctx, "default", "gone"); err != nil {
+		t.Fatal(err)
+	}
+	deleteFirst := func() {
+		if _, err := env.Client().Do(ctx, client.Request{Method: http.MethodDelete, Path: "/api/v1/namespaces/default/pods/gone",
+			Query: url.Values{"gracePeriodSeconds": {"0"}}}); err != nil {
+			t.Error(err)
+		}
+		eventually(t, "the cache sees the delete", func() bool {
+			_, err := pods.Lister().Namespace("default").Get("gone")
+			return client.IsNotFound(err)
+		})
+	}
+	afterUpdate.Store(&deleteFirst)
+	up := p.DeepCopy()
+	up.Labels = map[string]string{"changed": "yes"}
+	if _, err := pods.Update(ctx, up); err != nil {
+		t.Fatal(err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, waitTimeout)
+	defer cancel()
+	if _, err := pods.Get(wctx, "default", "gone"); !client.IsNotFound(err) {
+		t.Fatalf("Get after the object was deleted: %v; want NotFound", err)
+	}
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
