@@ -2,27 +2,23 @@ package informer
 
 import (
 	"reflect"
-	"sync"
+
+	"github.com/orrery-dev/orrery/apiserver/protobuf"
 )
 
 // compactor shrinks objects before they are stored, without changing what they say:
 // slices get exactly the capacity of their length (a JSON decoder grows them by half
 // again, so a pod's two containers occupy room for four), and strings that recur
 // across objects (namespaces, label keys and values, images, condition types, ...)
-// are shared instead of held once per object. Strings are immutable, so sharing is
-// invisible to readers.
-//
-// The table of shared strings is bounded: when it is full it starts over, so strings
-// unique to one object (names, uids) cost it nothing lasting and it never grows with
-// the number of objects.
+// are shared instead of held once per object, through a bounded protobuf.Strings
+// table (so strings unique to one object cost it nothing lasting). Strings are
+// immutable, so sharing is invisible to readers.
 type compactor struct {
-	mu      sync.Mutex
-	strings map[string]string
-	max     int
+	strings *protobuf.Strings
 }
 
 func newCompactor() *compactor {
-	return &compactor{strings: make(map[string]string, 1024), max: 16384}
+	return &compactor{strings: protobuf.NewStrings(0)}
 }
 
 // compact compacts *obj in place; obj must be a pointer.
@@ -31,24 +27,10 @@ func (c *compactor) compact(obj any) {
 	if v.Kind() != reflect.Pointer || v.IsNil() {
 		return
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.value(v.Elem())
 }
 
-func (c *compactor) intern(s string) string {
-	if s == "" {
-		return s
-	}
-	if shared, ok := c.strings[s]; ok {
-		return shared
-	}
-	if len(c.strings) >= c.max {
-		clear(c.strings)
-	}
-	c.strings[s] = s
-	return s
-}
+func (c *compactor) intern(s string) string { return c.strings.Share(s) }
 
 // value compacts v, which is addressable and settable (an exported field, a slice
 // element, or the target of a pointer).

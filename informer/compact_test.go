@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/orrery-dev/orrery/api"
+	"github.com/orrery-dev/orrery/apiserver/protobuf"
 )
 
 func samplePod(name string) *api.Pod {
@@ -57,12 +58,11 @@ func TestCompactKeepsContentAndSharesStrings(t *testing.T) {
 
 func TestCompactTableIsBounded(t *testing.T) {
 	t.Parallel()
-	c := newCompactor()
-	c.max = 10
+	c := &compactor{strings: protobuf.NewStrings(10)}
 	for i := range 100 {
 		c.compact(samplePod(string(rune('a' + i%26))))
 	}
-	if got := len(c.strings); got > 10 {
+	if got := c.strings.Len(); got > 10 {
 		t.Errorf("table size: got %d, want at most 10", got)
 	}
 }

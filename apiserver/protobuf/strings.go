@@ -52,12 +52,37 @@ func (s *Strings) string(b []byte) string {
 	if v, ok := s.table[string(b)]; ok { // no allocation for the lookup
 		return v
 	}
+	return s.keepLocked(string(b))
+}
+
+// Share returns v, or an earlier string equal to it that s holds, so that a caller
+// holding many objects keeps one copy of each recurring string.
+func (s *Strings) Share(v string) string {
+	if s == nil || len(v) == 0 || len(v) > maxSharedLen {
+		return v
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if shared, ok := s.table[v]; ok {
+		return shared
+	}
+	return s.keepLocked(v)
+}
+
+// keepLocked adds v to the table, starting the table over when it is full.
+func (s *Strings) keepLocked(v string) string {
 	if len(s.table) >= s.max {
 		clear(s.table)
 	}
-	v := string(b)
 	s.table[v] = v
 	return v
+}
+
+// Len is how many strings s holds now (at most its bound).
+func (s *Strings) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.table)
 }
 
 // quantity is the quantity parsed earlier from text s, if s holds it.

@@ -315,23 +315,14 @@ func namespace(ctx context.Context, cl *client.Client, prefix string, wait bool)
 		return "", nil, fmt.Errorf("create namespace: %w", err)
 	}
 	return ns, func() {
-		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Minute)
-		defer cancel()
+		dctx := context.WithoutCancel(ctx)
 		if err := namespaces.Delete(dctx, ns, nil); err != nil || !wait {
 			return
 		}
-		tick := time.NewTicker(500 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			if _, err := namespaces.Get(dctx, ns); client.IsNotFound(err) || dctx.Err() != nil {
-				return
-			}
-			select {
-			case <-dctx.Done():
-				return
-			case <-tick.C:
-			}
-		}
+		_ = waitFor(dctx, nil, "the namespace to go", 5*time.Minute, func() (bool, error) {
+			_, err := namespaces.Get(dctx, ns)
+			return client.IsNotFound(err), nil
+		})
 	}, nil
 }
 

@@ -187,24 +187,25 @@ func StartSplit(ctx context.Context, self, dir string, nodes int, memoryLimit st
 		return nil, err
 	}
 	procs = append(procs, apiserver)
-	var c *Cluster
 	// The apiserver writes its kubeconfig once it listens; it is ready once /readyz
 	// says so.
-	if err := waitFor(ctx, procs, "the apiserver to be ready", func() (bool, error) {
-		if c == nil {
-			if _, err := os.Stat(kubeconfig); err != nil {
-				return false, nil
-			}
-			if c, err = Connect(kubeconfig); err != nil {
-				return false, err
-			}
-		}
-		cl, err := client.New(c.Config)
-		if err != nil {
-			return false, err
-		}
-		defer cl.Close()
-		_, err = cl.Do(ctx, client.Request{Method: "GET", Path: "/readyz", Accept: "text/plain"})
+	if err := waitFor(ctx, procs, "the apiserver's kubeconfig", 2*time.Minute, func() (bool, error) {
+		_, err := os.Stat(kubeconfig)
+		return err == nil, nil
+	}); err != nil {
+		return nil, err
+	}
+	c, err := Connect(kubeconfig)
+	if err != nil {
+		return nil, err
+	}
+	cl, err := client.New(c.Config)
+	if err != nil {
+		return nil, err
+	}
+	defer cl.Close()
+	if err := waitFor(ctx, procs, "the apiserver to be ready", 2*time.Minute, func() (bool, error) {
+		_, err := cl.Do(ctx, client.Request{Method: "GET", Path: "/readyz", Accept: "text/plain"})
 		return err == nil, nil
 	}); err != nil {
 		return nil, err
@@ -239,7 +240,7 @@ func waitForNodes(ctx context.Context, c *Cluster, procs []*process, nodes int) 
 		return err
 	}
 	defer cl.Close()
-	return waitFor(ctx, procs, fmt.Sprintf("%d nodes to be Ready", nodes), func() (bool, error) {
+	return waitFor(ctx, procs, fmt.Sprintf("%d nodes to be Ready", nodes), 2*time.Minute, func() (bool, error) {
 		l, err := client.Resource[*api.Node](cl).List(ctx, client.ListOptions{ResourceVersion: "0"})
 		if err != nil {
 			return false, nil
@@ -256,10 +257,10 @@ func waitForNodes(ctx context.Context, c *Cluster, procs []*process, nodes int) 
 	})
 }
 
-// waitFor polls done until it is true, an error, a process of procs exits, or two
-// minutes pass.
-func waitFor(ctx context.Context, procs []*process, what string, done func() (bool, error)) error {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+// waitFor polls done until it is true, an error, a process of procs exits, or within
+// passes.
+func waitFor(ctx context.Context, procs []*process, what string, within time.Duration, done func() (bool, error)) error {
+	ctx, cancel := context.WithTimeout(ctx, within)
 	defer cancel()
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()

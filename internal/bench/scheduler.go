@@ -53,20 +53,9 @@ func Scheduler(ctx context.Context, c *Cluster, self string, cfg SchedulerConfig
 		return nil, err
 	}
 	defer done()
-	// Every node registered first: the scheduler is timed, not the kubelet.
-	for {
-		l, err := client.Resource[*api.Node](cl).List(ctx, client.ListOptions{ResourceVersion: "0"})
-		if err != nil {
-			return nil, err
-		}
-		if len(l.Items) >= cfg.Nodes {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("%d of %d nodes registered when the run timed out", len(l.Items), cfg.Nodes)
-		case <-time.After(500 * time.Millisecond):
-		}
+	// Every node Ready first: the scheduler is timed, not the kubelet.
+	if err := waitForNodes(ctx, c, nil, cfg.Nodes); err != nil {
+		return nil, err
 	}
 	created := newPodLog()
 	if err := create(ctx, cl, ns, BurstConfig{Pods: cfg.Pods, Parallel: cfg.Parallel, schedulerName: benchSchedulerName}, created); err != nil {
