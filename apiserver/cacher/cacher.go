@@ -335,10 +335,12 @@ func (c *Cacher) relist(ctx context.Context) error {
 	c.ready = true
 	c.bumpLocked()
 	c.mu.Unlock()
+	// Counted before the old watchers see their end, so that whoever reacts to it
+	// finds the initialization already counted.
+	c.metrics.initializedOnce()
 	for _, w := range closed {
 		w.kill()
 	}
-	c.metrics.initializedOnce()
 	c.syncedOnce.Do(func() { close(c.synced) })
 	c.logger.Info("watch cache filled", zap.Int("objects", len(objs)), zap.Int64("revision", res.ResourceVersion), zap.Int("closedWatchers", len(closed)))
 	return nil
