@@ -2,6 +2,7 @@ package manager
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"sync"
@@ -91,13 +92,17 @@ type cache struct {
 	wg      sync.WaitGroup
 }
 
-func (c *cache) start(ctx context.Context) {
+func (c *cache) start(ctx context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.ctx != nil {
+		return errors.New("manager: the caches run already")
+	}
 	c.ctx = ctx
 	for _, e := range c.entries {
 		c.startLocked(e)
 	}
+	return nil
 }
 
 func (c *cache) startLocked(e *cacheEntry) {
@@ -141,6 +146,39 @@ func (c *cache) synced() bool {
 	return true
 }
 
+// Caches are informers that several Managers of one process share (Options.Caches),
+// as the controllers of kube-controller-manager share one informer factory: one LIST
+// and WATCH per kind and scope for all of them, and one copy of the objects. Each
+// manager still writes through its own client. Make it with NewCaches and Run it for
+// as long as any of its managers runs; a manager's handlers stay on the shared
+// informers after the manager stops, so a process stops its managers and its Caches
+// together.
+type Caches struct{ c *cache }
+
+// NewCaches returns Caches whose informers list and watch through cl.
+func NewCaches(cl *client.Client, logger *zap.Logger) *Caches {
+	if logger == nil {
+		logger = zap.NewNop()
+	}
+	return &Caches{c: newCache(cl, logger.Named("cache"))}
+}
+
+// Run starts the informers made so far (those made later start at once) and blocks
+// until ctx ends and every informer has stopped. The managers that share them wait
+// for their sync in their own Run. Caches run once.
+func (c *Caches) Run(ctx context.Context) error {
+	if err := c.c.start(ctx); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	c.c.wg.Wait()
+	return nil
+}
+
+func newCache(cl *client.Client, logger *zap.Logger) *cache {
+	return &cache{client: cl, logger: logger, entries: map[cacheKey]*cacheEntry{}}
+}
+
 // Cache returns the manager's informer for objects of type T in scope, making it on
 // first use with opts. Informers are made only by Cache and by the watches of
 // controllers (For, Owns, Watches), never by a read, so a process caches only what it
@@ -157,7 +195,7 @@ func Cache[T api.Object](m *Manager, scope Scope, opts CacheOptions[T]) (*inform
 // objects, for any kind the server serves.
 func MetadataCache(m *Manager, kind api.KindInfo, scope Scope, opts CacheOptions[*api.PartialObjectMetadata]) (*informer.SharedInformer[*api.PartialObjectMetadata], error) {
 	key := cacheKey{typ: reflect.TypeFor[*api.PartialObjectMetadata](), resource: kind.GroupResource(), scope: scope}
-	return cacheOf(m.cache, key, kind, client.MetadataFor(m.client, kind).Namespace(scope.Namespace), opts)
+	return cacheOf(m.cache, key, kind, client.MetadataFor(m.cache.client, kind).Namespace(scope.Namespace), opts)
 }
 
 func cacheFor[T api.Object](c *cache, scope Scope, opts CacheOptions[T]) (*informer.SharedInformer[T], error) {

@@ -68,6 +68,10 @@ type Options struct {
 	// Get fails with a Timeout. Zero means 10 seconds; negative means reads never
 	// wait.
 	ReadYourWritesTimeout time.Duration
+	// Caches, when set, are informers shared with other managers of the process (see
+	// Caches), which the caller runs. Nil means the manager's own, run by Run over
+	// Client.
+	Caches *Caches
 }
 
 // Runnable is work a Manager runs: Start runs until ctx ends.
@@ -132,12 +136,16 @@ func New(opts Options) (*Manager, error) {
 	if err != nil {
 		return nil, fmt.Errorf("manager: register metrics: %w", err)
 	}
+	c := newCache(opts.Client, opts.Logger.Named("cache"))
+	if opts.Caches != nil {
+		c = opts.Caches.c
+	}
 	base, cancel := context.WithCancel(context.Background())
 	return &Manager{
 		opts: opts, client: opts.Client, logger: opts.Logger.Named("manager"),
 		registry: opts.Registry, metrics: met,
 		events:  record.NewBroadcaster(record.BroadcasterConfig{Registry: opts.Client.Registry(), Logger: opts.Logger}),
-		cache:   &cache{client: opts.Client, logger: opts.Logger.Named("cache"), entries: map[cacheKey]*cacheEntry{}},
+		cache:   c,
 		baseCtx: base, cancelBase: cancel,
 		names: map[string]bool{},
 	}, nil
@@ -247,14 +255,19 @@ func (m *Manager) Run(ctx context.Context) error {
 		stopEvents()
 	}()
 
-	// Caches.
-	cacheCtx, cancelCache := context.WithCancel(context.WithoutCancel(ctx))
-	stopCaches := func() {
-		cancelCache()
-		m.cache.wg.Wait()
+	// Caches: the manager's own, or shared ones that their owner runs and stops.
+	stopCaches := func() {}
+	if m.opts.Caches == nil {
+		cacheCtx, cancelCache := context.WithCancel(context.WithoutCancel(ctx))
+		stopCaches = func() {
+			cancelCache()
+			m.cache.wg.Wait()
+		}
+		defer stopCaches()
+		if err := m.cache.start(cacheCtx); err != nil {
+			return err
+		}
 	}
-	defer stopCaches()
-	m.cache.start(cacheCtx)
 	if err := m.cache.waitForSync(ctx); err != nil {
 		if ctx.Err() != nil {
 			return nil

@@ -374,3 +374,99 @@ func startManager(t *testing.T, opts manager.Options) (*manager.Manager, *client
 	}
 	return m, opts.Client
 }
+
+// TestSharedCaches runs two managers over one set of Caches: they get the same
+// informer, the server sees one watch of pods for both, each manager's controller
+// reconciles from it, and everything stops when the managers and the Caches do.
+func TestSharedCaches(t *testing.T) {
+	t.Parallel()
+	env := envtest.Start(t, envtest.Options{})
+	newClient := func(agent string) *client.Client {
+		cfg := env.Config()
+		cfg.UserAgent = agent
+		c, err := client.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(c.Close)
+		return c
+	}
+	caches := manager.NewCaches(newClient("shared-informers"), nil)
+	var managers []*manager.Manager
+	var recorders []*seen
+	for _, name := range []string{"one", "two"} {
+		m, err := manager.New(manager.Options{Client: newClient(name), Caches: caches})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := &seen{}
+		ctrl, err := manager.NewController(m, "pods-"+name, s.recorder(), manager.ControllerOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := manager.For[*api.Pod](ctrl); err != nil {
+			t.Fatal(err)
+		}
+		managers, recorders = append(managers, m), append(recorders, s)
+	}
+	a, err := manager.Cache(managers[0], manager.Scope{}, manager.CacheOptions[*api.Pod]{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := manager.Cache(managers[1], manager.Scope{}, manager.CacheOptions[*api.Pod]{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a != b {
+		t.Fatal("the two managers got different informers of pods")
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	errs := make(chan error, 3)
+	for _, m := range managers {
+		wg.Go(func() { errs <- m.Run(ctx) })
+	}
+	cachesDone := make(chan error, 1)
+	cachesCtx, stopCaches := context.WithCancel(context.Background())
+	go func() { cachesDone <- caches.Run(cachesCtx) }()
+	stopped := false
+	stop := func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		wg.Wait() // the managers first, then the caches they read
+		stopCaches()
+		if err := <-cachesDone; err != nil {
+			t.Errorf("Caches.Run: %v", err)
+		}
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Errorf("Manager.Run: %v", err)
+			}
+		}
+	}
+	t.Cleanup(stop)
+
+	if _, err := client.Resource[*api.Pod](env.Client()).Namespace("default").Create(t.Context(), newPod("shared", nil)); err != nil {
+		t.Fatal(err)
+	}
+	req := manager.Request{Namespace: "default", Name: "shared"}
+	for i, s := range recorders {
+		eventually(t, fmt.Sprintf("manager %d reconciles the pod", i), func() bool { return s.count(req) >= 1 })
+	}
+	if err := caches.Run(cachesCtx); err == nil { // the first one runs: the managers synced
+		t.Error("a second Caches.Run was accepted")
+	}
+	body, err := env.Client().Do(t.Context(), client.Request{Method: http.MethodGet, Path: "/metrics", Accept: "text/plain"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `apiserver_registered_watchers{resource="pods"} 1`; !strings.Contains(string(body), want) {
+		t.Errorf("metrics lack %q: one watch of pods for both managers", want)
+	}
+	stop()
+}

@@ -132,13 +132,17 @@ func Setup(m *manager.Manager, opts Options) (*Kubelet, error) {
 	if k.nodes, err = manager.NewClient[*api.Node](m, manager.Scope{LabelSelector: "type=orrery-simulated"}); err != nil {
 		return nil, err
 	}
-	byNode := manager.NewIndex("node", podutil.NodeName)
+	// All pods, not only the scheduled ones, so that the kubelet reads the same cache
+	// as the scheduler and the controllers where they share one (orrery up); the
+	// handlers below skip pods of no simulated node. The index's name is the
+	// kubelet's own, beside the node lifecycle controller's on such a cache.
+	byNode := manager.NewIndex("kubelet-node", podutil.NodeName)
 	k.byNode = byNode
-	podInf, err := manager.Cache(m, manager.Scope{FieldSelector: "spec.nodeName!="}, manager.CacheOptions[*api.Pod]{Indexes: []*manager.Index[*api.Pod]{byNode}})
+	podInf, err := manager.Cache(m, manager.Scope{}, manager.CacheOptions[*api.Pod]{Indexes: []*manager.Index[*api.Pod]{byNode}})
 	if err != nil {
 		return nil, err
 	}
-	if k.pods, err = manager.NewClient[*api.Pod](m, manager.Scope{FieldSelector: "spec.nodeName!="}); err != nil {
+	if k.pods, err = manager.NewClient[*api.Pod](m, manager.Scope{}); err != nil {
 		return nil, err
 	}
 	if k.ctrl, err = manager.NewController(m, "kubelet", k, manager.ControllerOptions{MaxConcurrentReconciles: opts.Workers}); err != nil {

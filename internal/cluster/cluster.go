@@ -138,6 +138,20 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 	var mu sync.Mutex
 	var errs []error
 	var clients []*client.Client
+	// The components read from one set of informers, as kube-controller-manager's
+	// controllers share one informer factory: one watch of each kind for the process
+	// and one copy of its objects. Each writes through its own client.
+	cc := c.ClientConfig
+	cc.UserAgent = "orrery-shared-informers"
+	informers, err := client.New(cc)
+	if err != nil {
+		cancel()
+		stopAPI()
+		<-apiDone
+		return nil, err
+	}
+	clients = append(clients, informers)
+	caches := manager.NewCaches(informers, cfg.Logger.Named("shared-informers"))
 	for _, comp := range components {
 		cc := c.ClientConfig
 		cc.UserAgent = "orrery-" + comp.name
@@ -147,7 +161,7 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 			break
 		}
 		clients = append(clients, cl)
-		m, err := manager.New(manager.Options{Client: cl, Logger: cfg.Logger.Named(comp.name), GracefulShutdownTimeout: 10 * time.Second})
+		m, err := manager.New(manager.Options{Client: cl, Logger: cfg.Logger.Named(comp.name), GracefulShutdownTimeout: 10 * time.Second, Caches: caches})
 		if err == nil {
 			err = comp.setup(m)
 		}
@@ -163,8 +177,16 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 			}
 		})
 	}
+	cachesCtx, stopCaches := context.WithCancel(context.WithoutCancel(ctx))
+	cachesDone := make(chan struct{})
 	go func() {
-		wg.Wait() // the components stop first, then the apiserver
+		defer close(cachesDone)
+		_ = caches.Run(cachesCtx) // runs once; ends with cachesCtx
+	}()
+	go func() {
+		wg.Wait() // the components stop first, then their informers, then the apiserver
+		stopCaches()
+		<-cachesDone
 		for _, cl := range clients {
 			cl.Close()
 		}
