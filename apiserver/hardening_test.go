@@ -56,7 +56,7 @@ func TestCorruptValueDoesNotStopTheServer(t *testing.T) {
 	if _, err := etcd.Client.Put(t.Context(), etcd.Prefix+"/pods/default/broken", `{"kind":"Pod","metadata":{"name":`); err != nil {
 		t.Fatal(err)
 	}
-	ts := startServer(t, func(c *Config) { c.EtcdServers, c.EtcdPrefix = etcd.Client.Endpoints(), etcd.Prefix })
+	ts := startServer(t, func(c *Config) { c.EtcdServers, c.EtcdPrefix = etcd.Endpoints(), etcd.Prefix })
 	if r := ts.do(t, http.MethodGet, "/readyz", nil); r.code != http.StatusOK {
 		t.Fatalf("/readyz: got %d: %s", r.code, r.body)
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/orrery-dev/orrery/apiserver/storage"
 	"github.com/orrery-dev/orrery/internal/etcd"
 	"github.com/orrery-dev/orrery/internal/kubeconfig"
+	"github.com/orrery-dev/orrery/internal/logging"
 	"github.com/orrery-dev/orrery/internal/pki"
 )
 
@@ -102,8 +103,8 @@ func (s *Server) Run(ctx context.Context) error {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("create data dir: %w", err)
 	}
-	endpoints := cfg.EtcdServers
-	if len(endpoints) == 0 {
+	var client *clientv3.Client
+	if len(cfg.EtcdServers) == 0 {
 		e, err := etcd.Start(ctx, etcd.Config{
 			DataDir:                filepath.Join(cfg.DataDir, "etcd"),
 			Logger:                 cfg.Logger,
@@ -113,11 +114,14 @@ func (s *Server) Run(ctx context.Context) error {
 			return err
 		}
 		defer e.Close()
-		endpoints = e.Endpoints()
-	}
-	client, err := etcd.NewClient(ctx, etcd.ClientConfig{Endpoints: endpoints, Logger: cfg.Logger})
-	if err != nil {
-		return err
+		// The embedded server is called in process, not through its socket.
+		client = e.Client()
+	} else {
+		var err error
+		client, err = etcd.NewClient(ctx, etcd.ClientConfig{Endpoints: cfg.EtcdServers, Logger: cfg.Logger})
+		if err != nil {
+			return err
+		}
 	}
 	defer client.Close()
 
@@ -169,7 +173,7 @@ func (s *Server) Run(ctx context.Context) error {
 		ReadHeaderTimeout: 30 * time.Second,
 		IdleTimeout:       90 * time.Second,
 		MaxHeaderBytes:    1 << 20,
-		ErrorLog:          zap.NewStdLog(s.logger.Named("http").WithOptions(zap.IncreaseLevel(zap.WarnLevel))),
+		ErrorLog:          zap.NewStdLog(logging.AtLeast(s.logger.Named("http"), zap.WarnLevel)),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 

@@ -88,7 +88,7 @@ func startServer(t testing.TB, opts ...serverOption) *testServer {
 	ts := &testServer{}
 	if slices.Equal(cfg.EtcdServers, []string{testEtcd}) {
 		ts.etcd = testutil.StartEtcd(t)
-		cfg.EtcdServers, cfg.EtcdPrefix = ts.etcd.Client.Endpoints(), ts.etcd.Prefix
+		cfg.EtcdServers, cfg.EtcdPrefix = ts.etcd.Endpoints(), ts.etcd.Prefix
 	}
 	srv, err := New(cfg)
 	if err != nil {

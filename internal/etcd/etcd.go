@@ -16,8 +16,11 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.etcd.io/etcd/server/v3/embed"
+	"go.etcd.io/etcd/server/v3/etcdserver/api/v3client"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
+
+	"github.com/orrery-dev/orrery/internal/logging"
 )
 
 // Config says how to start an embedded etcd server.
@@ -56,7 +59,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if logger == nil {
 		logger = zap.NewNop()
 	}
-	logger = logger.Named("etcd").WithOptions(zap.IncreaseLevel(zap.WarnLevel),
+	logger = logging.AtLeast(logger.Named("etcd"), zap.WarnLevel).WithOptions(
 		zap.WrapCore(func(c zapcore.Core) zapcore.Core { return quietShutdown{c} }))
 
 	// etcd wants its data private to its user.
@@ -115,6 +118,12 @@ func (s *Server) Endpoints() []string { return append([]string(nil), s.endpoints
 // Err reports a fatal error of the running server; it is closed when the server stops.
 func (s *Server) Err() <-chan error { return s.etcd.Err() }
 
+// Client returns a client of the server in the same process: its calls go straight to
+// the server's API, with no connection, no gRPC framing and no copies of the messages
+// through a socket. It has the semantics of a client over the network (a single
+// member is always its own leader). The caller closes it before the server.
+func (s *Server) Client() *clientv3.Client { return v3client.New(s.etcd.Server) }
+
 // Close stops the server and waits for it to exit. It is safe to call more than once.
 func (s *Server) Close() {
 	s.etcd.Close()
@@ -147,7 +156,7 @@ func NewClient(ctx context.Context, cfg ClientConfig) (*clientv3.Client, error) 
 		DialTimeout:          cfg.DialTimeout,
 		DialKeepAliveTime:    30 * time.Second,
 		DialKeepAliveTimeout: 10 * time.Second,
-		Logger:               logger.Named("etcd-client").WithOptions(zap.IncreaseLevel(zap.WarnLevel)),
+		Logger:               logging.AtLeast(logger.Named("etcd-client"), zap.WarnLevel),
 		MaxCallRecvMsgSize:   256 << 20,
 	})
 	if err != nil {

@@ -3,8 +3,11 @@ package etcd
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
+	"time"
 
+	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/goleak"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -42,6 +45,64 @@ func TestStartTwoServersSideBySide(t *testing.T) {
 			t.Fatalf("Get = %v, %v; want one value v", resp, err)
 		}
 		c.Close()
+	}
+}
+
+// TestInProcessClient: the in-process client sees what a network client writes and
+// the other way round, watches (with progress notifications) and grants leases, and
+// the server still refuses a request over its size limit; closing it leaves no
+// goroutine behind (TestMain checks).
+func TestInProcessClient(t *testing.T) {
+	ctx := t.Context()
+	s, err := Start(ctx, Config{DataDir: t.TempDir(), Logger: zaptest.NewLogger(t), UnsafeNoFsync: true, ProgressNotifyInterval: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	t.Cleanup(s.Close)
+	net, err := NewClient(ctx, ClientConfig{Endpoints: s.Endpoints()})
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	defer net.Close()
+	c := s.Client()
+	defer c.Close()
+
+	wctx, stop := context.WithCancel(ctx)
+	defer stop()
+	w := c.Watch(wctx, "/k", clientv3.WithPrefix(), clientv3.WithProgressNotify())
+	put, err := net.Put(ctx, "/k/a", "from the network")
+	if err != nil {
+		t.Fatalf("Put: %v", err)
+	}
+	var sawPut, sawProgress bool
+	for !sawPut || !sawProgress {
+		select {
+		case resp, ok := <-w:
+			if !ok {
+				t.Fatal("watch closed")
+			}
+			for _, ev := range resp.Events {
+				sawPut = sawPut || (string(ev.Kv.Key) == "/k/a" && ev.Kv.ModRevision == put.Header.Revision)
+			}
+			sawProgress = sawProgress || resp.IsProgressNotify()
+		case <-time.After(10 * time.Second):
+			t.Fatalf("watch: put seen %v, progress seen %v", sawPut, sawProgress)
+		}
+	}
+
+	lease, err := c.Grant(ctx, 60)
+	if err != nil {
+		t.Fatalf("Grant: %v", err)
+	}
+	if _, err := c.Put(ctx, "/k/b", "in process", clientv3.WithLease(lease.ID)); err != nil {
+		t.Fatalf("Put: %v", err)
+	}
+	resp, err := net.Get(ctx, "/k/b")
+	if err != nil || len(resp.Kvs) != 1 || string(resp.Kvs[0].Value) != "in process" || resp.Kvs[0].Lease != int64(lease.ID) {
+		t.Fatalf("Get over the network = %v, %v; want the in-process write with its lease", resp, err)
+	}
+	if _, err := c.Put(ctx, "/k/big", strings.Repeat("x", 2<<20)); err == nil {
+		t.Error("a 2 MiB value was accepted in process; etcd refuses requests over 1.5 MiB")
 	}
 }
 

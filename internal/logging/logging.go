@@ -20,3 +20,13 @@ func New(level string) (*zap.Logger, error) {
 	core := zapcore.NewCore(zapcore.NewConsoleEncoder(enc), zapcore.Lock(os.Stderr), lvl)
 	return zap.New(core), nil
 }
+
+// AtLeast returns l with entries below lvl dropped. A logger that drops them already
+// (one at a higher level) is returned as is: zap refuses to lower a level, and says
+// so on stderr.
+func AtLeast(l *zap.Logger, lvl zapcore.Level) *zap.Logger {
+	if !l.Core().Enabled(lvl) {
+		return l
+	}
+	return l.WithOptions(zap.IncreaseLevel(lvl))
+}

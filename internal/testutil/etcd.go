@@ -55,7 +55,11 @@ func StartEtcd(t testing.TB) *Etcd {
 		}
 		t.Cleanup(s.Close)
 		e.Server = s
-		endpoints = strings.Join(s.Endpoints(), ",")
+		// In process, as the apiserver calls its embedded etcd (closed before the server).
+		c := s.Client()
+		t.Cleanup(func() { c.Close() })
+		e.Client = c
+		return e
 	}
 	c, err := etcd.NewClient(ctx, etcd.ClientConfig{Endpoints: strings.Split(endpoints, ",")})
 	if err != nil {
@@ -74,12 +78,20 @@ func randomSuffix(t testing.TB) string {
 	return hex.EncodeToString(b[:])
 }
 
+// Endpoints are the etcd's client URLs, for a client over the network.
+func (e *Etcd) Endpoints() []string {
+	if e.Server != nil {
+		return e.Server.Endpoints()
+	}
+	return e.Client.Endpoints()
+}
+
 // SmallClient returns a new client of the same etcd that refuses responses larger than
 // maxRecv bytes, as every etcd client refuses those past its limit. It is closed when
 // the test ends.
 func (e *Etcd) SmallClient(t testing.TB, maxRecv int) *clientv3.Client {
 	t.Helper()
-	c, err := clientv3.New(clientv3.Config{Endpoints: e.Client.Endpoints(), MaxCallRecvMsgSize: maxRecv})
+	c, err := clientv3.New(clientv3.Config{Endpoints: e.Endpoints(), MaxCallRecvMsgSize: maxRecv})
 	if err != nil {
 		t.Fatalf("etcd client: %v", err)
 	}
