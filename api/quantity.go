@@ -276,6 +276,46 @@ func (q Quantity) String() string {
 	if q.nano == nil || q.nano.Sign() == 0 {
 		return "0"
 	}
+	if q.nano.IsInt64() { // all but the largest: the same steps without big.Int
+		return formatNano(q.nano.Int64(), q.format)
+	}
+	return q.stringBig()
+}
+
+// formatNano is String for a value of n×10^-9 that fits in an int64.
+func formatNano(n int64, format Format) string {
+	if format == BinarySI {
+		if (n > -1024*1_000_000_000 && n < 1024*1_000_000_000) || n%1_000_000_000 != 0 {
+			format = DecimalSI
+		} else {
+			units, exp := n/1_000_000_000, 0
+			for exp < len(binarySuffixes)-1 && units%1024 == 0 {
+				units /= 1024
+				exp++
+			}
+			return strconv.FormatInt(units, 10) + binarySuffixes[exp]
+		}
+	}
+	m, exp := n, -9
+	for m%10 == 0 {
+		m /= 10
+		exp++
+	}
+	for exp%3 != 0 {
+		m *= 10
+		exp--
+	}
+	if format == DecimalExponent {
+		if exp == 0 {
+			return strconv.FormatInt(m, 10)
+		}
+		return strconv.FormatInt(m, 10) + "e" + strconv.Itoa(exp)
+	}
+	return strconv.FormatInt(m, 10) + decimalSuffixes[(exp+9)/3]
+}
+
+// stringBig is String for any value.
+func (q Quantity) stringBig() string {
 	format := q.format
 	if format == BinarySI {
 		abs := new(big.Int).Abs(q.nano)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"math/big"
 	"testing"
 )
 
@@ -354,4 +355,39 @@ func FuzzParseQuantity(f *testing.F) {
 		_ = q.Value()
 		_ = q.MilliValue()
 	})
+}
+
+// TestQuantityStringWithoutBig: String of a value that fits in an int64 of nano units
+// (computed without big.Int) is what the general computation gives, for values around
+// every suffix and power of two, both signs and every format.
+func TestQuantityStringWithoutBig(t *testing.T) {
+	t.Parallel()
+	var values []int64
+	for _, base := range []int64{1, 3, 7, 10, 999, 1000, 1023, 1024, 1536, 1000000, 123456789} {
+		for p := int64(1); p <= 1_000_000_000_000_000_000/base && p > 0; p *= 10 {
+			values = append(values, base*p, base*p+1)
+		}
+		for p := int64(1); p <= math.MaxInt64/1024/base; p *= 1024 {
+			values = append(values, base*p*1_000_000_000%math.MaxInt64, base*p)
+		}
+	}
+	values = append(values, math.MaxInt64, math.MinInt64+1, math.MinInt64)
+	checked := 0
+	for _, v := range values {
+		for _, n := range []int64{v, -v} {
+			if n == 0 {
+				continue
+			}
+			for _, f := range []Format{DecimalSI, BinarySI, DecimalExponent} {
+				q := Quantity{nano: big.NewInt(n), format: f}
+				if got, want := q.String(), q.stringBig(); got != want {
+					t.Errorf("%d×10^-9 (%s): got %q, want %q", n, f, got, want)
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 500 {
+		t.Fatalf("only %d values checked", checked)
+	}
 }

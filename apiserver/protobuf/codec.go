@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/orrery-dev/orrery/api"
@@ -24,6 +25,8 @@ type plan struct {
 	err    error        // why the message does not fit the type
 	t      reflect.Type // the struct type
 	m      *protoschema.Message
+	// lastSize is the length of the last message Marshal wrote, its next buffer's size.
+	lastSize atomic.Int64
 }
 
 type fieldPlan struct {
@@ -174,22 +177,47 @@ var (
 // Marshal returns obj, a pointer to a struct that message m describes, in Kubernetes'
 // protobuf encoding: the magic, then the runtime.Unknown envelope naming apiVersion and
 // kind around the object's message.
+//
+// The message is written in place after the envelope's head, into a buffer sized by
+// the last message of the same type, so that encoding an object usually takes one
+// allocation of about its size (the encodings are kept, in the watch cache).
 func Marshal(apiVersion, kind string, m *protoschema.Message, obj any) ([]byte, error) {
-	msg, err := AppendMessage(make([]byte, 0, 1024), m, obj)
+	v, p, err := planOf(m, obj)
 	if err != nil {
 		return nil, err
 	}
-	return AppendEnvelope(make([]byte, 0, len(msg)+len(apiVersion)+len(kind)+16), apiVersion, kind, msg), nil
+	hint := int(p.lastSize.Load())
+	b := make([]byte, 0, len(magic)+len(apiVersion)+len(kind)+16+hint+hint/8)
+	b = append(b, magic[:]...)
+	b = appendTypeMeta(b, apiVersion, kind)
+	b = appendKey(b, 2, wireBytes)
+	b, start := beginLen(b)
+	if b, err = p.append(b, v.Elem()); err != nil {
+		return nil, err
+	}
+	n := len(b) - start - 1
+	p.lastSize.Store(int64(n))
+	b = endLen(b, start)
+	if cap(b)-len(b) > len(b)/4 { // the last one was much larger: keep no slack
+		b = append(make([]byte, 0, len(b)), b...)
+	}
+	return b, nil
+}
+
+// planOf checks that obj is a pointer to a struct and returns it and its plan for m.
+func planOf(m *protoschema.Message, obj any) (reflect.Value, *plan, error) {
+	v := reflect.ValueOf(obj)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return v, nil, fmt.Errorf("protobuf: cannot encode %T: not a pointer to a struct", obj)
+	}
+	p, err := planFor(v.Type().Elem(), m)
+	return v, p, err
 }
 
 // AppendMessage appends the message of obj (a pointer to a struct that m describes),
 // without an envelope, to dst.
 func AppendMessage(dst []byte, m *protoschema.Message, obj any) ([]byte, error) {
-	v := reflect.ValueOf(obj)
-	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
-		return dst, fmt.Errorf("protobuf: cannot encode %T: not a pointer to a struct", obj)
-	}
-	p, err := planFor(v.Type().Elem(), m)
+	v, p, err := planOf(m, obj)
 	if err != nil {
 		return dst, err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/orrery-dev/orrery/api"
@@ -204,4 +205,31 @@ func FuzzMarshal(f *testing.F) {
 		got, _ = json.Marshal(third)
 		jsonEqual(t, got, string(want))
 	})
+}
+
+// TestMarshalSizesItsBuffer: Marshal writes the envelope and the message in one buffer
+// sized by the last message of the type; whatever the order of small and large
+// objects, the result is the envelope around AppendMessage's bytes, with little slack.
+func TestMarshalSizesItsBuffer(t *testing.T) {
+	t.Parallel()
+	large, info := codecObject(t, "v1", "Pod", richPod)
+	small, _ := codecObject(t, "v1", "Pod", `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"default"}}`)
+	huge, _ := codecObject(t, "v1", "Pod", richPod)
+	huge.(*api.Pod).Annotations = map[string]string{"big": strings.Repeat("x", 20000)}
+	for i, obj := range []api.Object{small, large, small, huge, small, small, huge, large} {
+		got, err := Marshal("v1", "Pod", info.Protobuf, obj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg, err := AppendMessage(nil, info.Protobuf, obj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := AppendEnvelope(nil, "v1", "Pod", msg); !bytes.Equal(got, want) {
+			t.Fatalf("object %d: Marshal differs from the envelope around AppendMessage", i)
+		}
+		if cap(got) > len(got)+len(got)/4 {
+			t.Errorf("object %d: %d bytes in a buffer of %d", i, len(got), cap(got))
+		}
+	}
 }

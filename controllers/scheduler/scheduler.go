@@ -498,11 +498,11 @@ func (s *Scheduler) score(ctx context.Context, state *framework.CycleState, pod 
 	for i, n := range nodes {
 		totals[i].Name = n.Node.Name
 	}
+	scores := make([]framework.NodeScore, len(nodes)) // each plugin's in turn
 	for _, ws := range s.scores {
 		if skip[ws.plugin.Name()] {
 			continue
 		}
-		scores := make([]framework.NodeScore, len(nodes))
 		var failed atomic.Pointer[framework.Status]
 		parallelize(ctx, s.opts.Parallelism, len(nodes), func(i int) {
 			sc, st := ws.plugin.Score(ctx, state, pod, nodes[i])
@@ -513,6 +513,9 @@ func (s *Scheduler) score(ctx context.Context, state *framework.CycleState, pod 
 		})
 		if st := failed.Load(); st != nil {
 			return nil, fmt.Errorf("running Score plugin %q: %s", ws.plugin.Name(), st.Message())
+		}
+		if err := ctx.Err(); err != nil { // not every node scored
+			return nil, err
 		}
 		if norm, ok := ws.plugin.(framework.ScoreNormalizer); ok {
 			if st := norm.NormalizeScore(ctx, state, pod, scores); !st.IsSuccess() {
