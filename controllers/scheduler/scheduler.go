@@ -97,7 +97,9 @@ type Scheduler struct {
 
 	nextStart atomic.Int64
 	bindSlots chan struct{}
-	binds     sync.WaitGroup
+	// The scores of the cycle, kept from one pod to the next: one cycle runs at a time.
+	cycleTotals, cycleScores []framework.NodeScore
+	binds                    sync.WaitGroup
 }
 
 type weightedScore struct {
@@ -494,11 +496,11 @@ func (s *Scheduler) score(ctx context.Context, state *framework.CycleState, pod 
 			return nil, fmt.Errorf("running PreScore plugin %q: %s", p.Name(), st.Message())
 		}
 	}
-	totals := make([]framework.NodeScore, len(nodes))
+	s.cycleTotals, s.cycleScores = resize(s.cycleTotals, len(nodes)), resize(s.cycleScores, len(nodes))
+	totals, scores := s.cycleTotals, s.cycleScores // scores: each plugin's in turn
 	for i, n := range nodes {
-		totals[i].Name = n.Node.Name
+		totals[i] = framework.NodeScore{Name: n.Node.Name}
 	}
-	scores := make([]framework.NodeScore, len(nodes)) // each plugin's in turn
 	for _, ws := range s.scores {
 		if skip[ws.plugin.Name()] {
 			continue
@@ -527,6 +529,14 @@ func (s *Scheduler) score(ctx context.Context, state *framework.CycleState, pod 
 		}
 	}
 	return totals, nil
+}
+
+// resize returns b with length n, reusing its array when it is large enough.
+func resize[T any](b []T, n int) []T {
+	if cap(b) < n {
+		return make([]T, n)
+	}
+	return b[:n]
 }
 
 // chunk is how many nodes a worker takes at a time: per-node hand-out would cost more
