@@ -13,6 +13,8 @@
 //
 // Caches are made only on request (Cache, MetadataCache, NewClient and the watches of
 // controllers), each for a kind and a scope, with its transform and typed indexes.
+// Several managers of one process may share their caches (Options.Caches), as
+// `orrery up` has its controller-manager, scheduler and kubelet do.
 //
 // Run starts, in order: the health endpoint, the caches (and waits for them to sync),
 // the work that runs on every replica, then, once leadership is won (or at once when
