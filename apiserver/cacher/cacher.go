@@ -683,7 +683,13 @@ func (c *Cacher) Get(ctx context.Context, key string, opts storage.GetOptions) (
 // A limited list from the cache returns a continue token at the cache's revision,
 // which storage resumes.
 func (c *Cacher) List(ctx context.Context, prefix string, opts storage.ListOptions) (*storage.ListResult, error) {
-	if opts.Continue != "" || (opts.ResourceVersionMatch != storage.MatchDefault && opts.ResourceVersionMatch != storage.MatchNotOlderThan) {
+	if opts.Continue != "" {
+		if res, ok, err := c.listContinued(prefix, opts); ok {
+			return res, err
+		}
+		return c.st.List(ctx, prefix, opts)
+	}
+	if opts.ResourceVersionMatch != storage.MatchDefault && opts.ResourceVersionMatch != storage.MatchNotOlderThan {
 		return c.st.List(ctx, prefix, opts)
 	}
 	rev, err := storage.ParseResourceVersion(opts.ResourceVersion)
@@ -727,6 +733,12 @@ func (c *Cacher) listCached(prefix string, pred storage.Predicate, limit int64) 
 	rev := c.rev
 	objs, total := c.selectLocked(prefix, pred, n)
 	c.mu.RUnlock()
+	return page(objs, rev, limit, total, pred)
+}
+
+// page is a list of objs (at most limit+1, in key order) at revision rev; past the
+// limit it continues, and with no predicate it says how many of the total remain.
+func page(objs []*object, rev, limit int64, total int, pred storage.Predicate) (*storage.ListResult, error) {
 	res := &storage.ListResult{ResourceVersion: rev, FromCache: true}
 	more := limit > 0 && len(objs) > int(limit)
 	if more {
@@ -749,6 +761,59 @@ func (c *Cacher) listCached(prefix string, pred storage.Predicate, limit int64) 
 		}
 	}
 	return res, nil
+}
+
+// listContinued serves the page a continue token asks for from the cache when the
+// cache's state is the state at the token's revision: the cache is at or past it and
+// has seen no change of the resource after it (a quiet resource, as when kubectl
+// pages through it). ok is false otherwise, and for anything storage must judge (a
+// bad token, a resourceVersion beside it): the page then comes from etcd.
+func (c *Cacher) listContinued(prefix string, opts storage.ListOptions) (res *storage.ListResult, ok bool, err error) {
+	if opts.ResourceVersion != "" || opts.ResourceVersionMatch != storage.MatchDefault {
+		return nil, false, nil
+	}
+	start, rev, err := storage.DecodeContinue(opts.Continue)
+	if err != nil || !strings.HasPrefix(start, prefix) {
+		return nil, false, nil
+	}
+	limit := max(opts.Limit, 0)
+	pred := opts.Predicate
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if !c.ready || c.rev < rev || c.lastChangeLocked() > rev {
+		return nil, false, nil
+	}
+	var objs []*object
+	remaining := 0 // under prefix from start, counted only without a predicate
+	c.sorted.AscendGreaterOrEqual(&object{key: start}, func(o *object) bool {
+		if !strings.HasPrefix(o.key, prefix) {
+			return false
+		}
+		if limit > 0 && int64(len(objs)) > limit {
+			if !pred.Empty() {
+				return false
+			}
+			remaining++
+			return true
+		}
+		remaining++
+		if matches(pred, o) {
+			objs = append(objs, o)
+		}
+		return true
+	})
+	res, err = page(objs, rev, limit, remaining, pred)
+	return res, true, err
+}
+
+// lastChangeLocked is the revision of the cache's last change of its objects: its
+// newest event, or, with none, the revision it was listed at (or of its last evicted
+// event).
+func (c *Cacher) lastChangeLocked() int64 {
+	if n := c.events.n; n > 0 {
+		return c.events.at(n - 1).rev
+	}
+	return c.events.floor
 }
 
 // RequestProgress makes every watcher of the cache that allows bookmarks receive one
