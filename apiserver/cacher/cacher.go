@@ -472,7 +472,12 @@ func (c *Cacher) rangeLocked(prefix string, fn func(*object) bool) {
 		c.sorted.Ascend(fn)
 		return
 	}
-	c.sorted.AscendGreaterOrEqual(&object{key: prefix}, func(o *object) bool {
+	c.rangeFromLocked(prefix, prefix, fn)
+}
+
+// rangeFromLocked is rangeLocked from the key start (under prefix) on.
+func (c *Cacher) rangeFromLocked(prefix, start string, fn func(*object) bool) {
+	c.sorted.AscendGreaterOrEqual(&object{key: start}, func(o *object) bool {
 		return strings.HasPrefix(o.key, prefix) && fn(o)
 	})
 }
@@ -784,19 +789,12 @@ func (c *Cacher) listContinued(prefix string, opts storage.ListOptions) (res *st
 		return nil, false, nil
 	}
 	var objs []*object
-	remaining := 0 // under prefix from start, counted only without a predicate
-	c.sorted.AscendGreaterOrEqual(&object{key: start}, func(o *object) bool {
-		if !strings.HasPrefix(o.key, prefix) {
-			return false
-		}
-		if limit > 0 && int64(len(objs)) > limit {
-			if !pred.Empty() {
-				return false
-			}
-			remaining++
-			return true
-		}
+	remaining := 0 // under prefix from start; used only without a predicate
+	c.rangeFromLocked(prefix, start, func(o *object) bool {
 		remaining++
+		if limit > 0 && int64(len(objs)) > limit {
+			return pred.Empty() // the page is full: only counting on
+		}
 		if matches(pred, o) {
 			objs = append(objs, o)
 		}

@@ -648,7 +648,8 @@ func TestListContinuesFromCache(t *testing.T) {
 
 	// A change: the rest comes from etcd, still at the first page's revision.
 	mustUpdate(t, e.c, "a/w00", func(w *storagetest.Widget) { w.Spec.Value = 100 })
-	mustCreate(t, e.c, widget("a", "w05x", 0, ""))
+	last := mustCreate(t, e.c, widget("a", "w05x", 0, ""))
+	list("", storage.ListOptions{ResourceVersion: strconv.FormatInt(last, 10)}) // the cache has seen them
 	third := list("", storage.ListOptions{Limit: 3, Continue: second.Continue})
 	if third.FromCache || third.ResourceVersion != first.ResourceVersion {
 		t.Errorf("third page after a change: from cache %v, rv %d; want from etcd at %d", third.FromCache, third.ResourceVersion, first.ResourceVersion)
