@@ -187,10 +187,7 @@ func Marshal(apiVersion, kind string, m *protoschema.Message, obj any) ([]byte, 
 		return nil, err
 	}
 	hint := int(p.lastSize.Load())
-	b := make([]byte, 0, len(magic)+len(apiVersion)+len(kind)+16+hint+hint/8)
-	b = append(b, magic[:]...)
-	b = appendTypeMeta(b, apiVersion, kind)
-	b = appendKey(b, 2, wireBytes)
+	b := appendEnvelopeHead(make([]byte, 0, len(magic)+len(apiVersion)+len(kind)+16+hint+hint/8), apiVersion, kind)
 	b, start := beginLen(b)
 	if b, err = p.append(b, v.Elem()); err != nil {
 		return nil, err
@@ -227,11 +224,17 @@ func AppendMessage(dst []byte, m *protoschema.Message, obj any) ([]byte, error) 
 // AppendEnvelope appends the magic and a runtime.Unknown with typeMeta {apiVersion,
 // kind} and raw to dst.
 func AppendEnvelope(dst []byte, apiVersion, kind string, raw []byte) []byte {
-	dst = append(dst, magic[:]...)
-	dst = appendTypeMeta(dst, apiVersion, kind)
-	dst = appendKey(dst, 2, wireBytes)
+	dst = appendEnvelopeHead(dst, apiVersion, kind)
 	dst = binary.AppendUvarint(dst, uint64(len(raw)))
 	return append(dst, raw...)
+}
+
+// appendEnvelopeHead appends the magic, the envelope's typeMeta and the key of its
+// raw field, whose length and bytes follow.
+func appendEnvelopeHead(dst []byte, apiVersion, kind string) []byte {
+	dst = append(dst, magic[:]...)
+	dst = appendTypeMeta(dst, apiVersion, kind)
+	return appendKey(dst, 2, wireBytes)
 }
 
 func appendTypeMeta(dst []byte, apiVersion, kind string) []byte {
